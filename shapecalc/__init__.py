@@ -1,0 +1,3 @@
+"""shapecalc: what shape comes out of this layer, and why."""
+
+__version__ = "0.1.0"

@@ -1,0 +1,5 @@
+"""Lets `python -m shapecalc` run the command line."""
+
+from shapecalc.cli import main
+
+main()

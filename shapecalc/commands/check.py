@@ -1,0 +1,33 @@
+"""`shapecalc check FILE...`: one line per problem in every file, for pre-commit and CI."""
+
+from __future__ import annotations
+
+import sys
+
+from shapecalc.commands.pipeline import analyze_path
+from shapecalc.diagnostics import Diagnostic
+from shapecalc.render.text import diagnostic_line
+
+
+def github_line(diagnostic: Diagnostic) -> str:
+    """A GitHub Actions workflow command: shows the problem as an annotation on the file."""
+    level = {"error": "error", "warning": "warning", "info": "notice"}[diagnostic.severity.value]
+    message = diagnostic.message.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+    return (
+        f"::{level} file={diagnostic.path},line={diagnostic.line},col={diagnostic.column},"
+        f"title={diagnostic.code}::{message}"
+    )
+
+
+def run(paths: list[str], strict: bool, output_format: str) -> int:
+    """Check every file (a broken one does not stop the rest); the worst exit code wins."""
+    worst = 0
+    found: list[Diagnostic] = []
+    for path in paths:
+        outcome = analyze_path(path)
+        found.extend(outcome.diagnostics)
+        worst = max(worst, outcome.exit_code(strict))
+    found.sort(key=Diagnostic.sort_key)
+    render = github_line if output_format == "github" else diagnostic_line
+    sys.stdout.write("".join(render(d) + "\n" for d in found))
+    return worst

@@ -1,0 +1,42 @@
+"""File in, Analysis or located problems out: the steps every file-reading command shares."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from shapecalc.diagnostics import Diagnostic, exit_code
+from shapecalc.engine import Analysis
+
+
+@dataclass
+class Outcome:
+    """What happened to one file: an Analysis, or the problems that stopped it."""
+
+    path: str
+    analysis: Analysis | None
+    problems: list[Diagnostic] = field(default_factory=list)
+    framework: str | None = None
+
+    @property
+    def diagnostics(self) -> list[Diagnostic]:
+        return self.analysis.diagnostics if self.analysis else self.problems
+
+    def exit_code(self, strict: bool = False) -> int:
+        return exit_code(self.diagnostics, strict)
+
+
+def analyze_path(path: str) -> Outcome:
+    """Read, validate and analyse one model file; never raises for anything a file can contain."""
+    from shapecalc.engine import analyze
+    from shapecalc.schema import SchemaErrors, load_model
+    from shapecalc.source import SourceError, read_file
+
+    try:
+        document = read_file(path)
+        spec = load_model(document)
+        return Outcome(path, analyze(spec), framework=spec.framework)
+    except SourceError as error:
+        problem = Diagnostic(error.code, error.message, None, error.line, error.column, path)
+        return Outcome(path, None, [problem])
+    except SchemaErrors as errors:
+        return Outcome(path, None, errors.diagnostics)

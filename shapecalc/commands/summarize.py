@@ -1,0 +1,45 @@
+"""`shapecalc summarize FILE`: the Keras-style table, totals and diagnostics, or the JSON document."""
+
+from __future__ import annotations
+
+import os
+import sys
+
+from shapecalc.commands.pipeline import analyze_path
+
+
+def wants_colour(stream: object) -> bool:
+    """Colour only on a terminal, and never when NO_COLOR is set (https://no-color.org)."""
+    if os.environ.get("NO_COLOR"):
+        return False
+    isatty = getattr(stream, "isatty", None)
+    return bool(isatty and isatty())
+
+
+def run(path: str, output_format: str) -> int:
+    outcome = analyze_path(path)
+    out = sys.stdout
+    if output_format == "json":
+        from shapecalc.render import json as json_render
+
+        if outcome.analysis is not None:
+            payload = json_render.document(outcome.analysis)
+        else:
+            payload = json_render.failure_document(path, outcome.problems, outcome.framework)
+        out.write(json_render.render(payload))
+        return outcome.exit_code()
+    if outcome.analysis is None:
+        from shapecalc.render.text import diagnostic_line
+
+        for problem in outcome.problems:
+            sys.stderr.write(diagnostic_line(problem) + "\n")
+        return outcome.exit_code()
+    if wants_colour(out):
+        from shapecalc.render import rich_table
+
+        rich_table.render(outcome.analysis, out)
+    else:
+        from shapecalc.render import text
+
+        out.write(text.render(outcome.analysis))
+    return outcome.exit_code()

@@ -1,0 +1,1 @@
+"""Layer types: one class per type, grouped by family, found through `registry`."""

@@ -1,0 +1,143 @@
+"""The Layer base class: a layer type's arguments, shape rule, parameter count and explanation.
+
+A layer type is one subclass. Its pydantic fields are the framework's own
+argument names and defaults; `output_shape()` and `params()` write their
+arithmetic into a `Why` as they go, so `summarize` and `explain` share one
+computation.
+
+Start-up cost matters (this runs in pre-commit hooks), so models are declared
+with `defer_build=True` and built by `Layer.build()`: arguments that a quick
+check derived from the field annotations accepts go through
+`model_construct()` with no pydantic schema built at all; anything else goes
+through full pydantic validation, which either accepts it too or produces the
+precise, located error.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Any, ClassVar, NamedTuple, Self
+
+from pydantic import BaseModel, ConfigDict
+
+from shapecalc.layers.quickcheck import accepts
+from shapecalc.shapes import Axis, Dim, Shape, ShapeError
+
+
+class ArgumentError(Exception):
+    """An argument value, or a combination of them, that the framework refuses at construction."""
+
+    def __init__(self, argument: str | None, message: str):
+        super().__init__(message)
+        self.argument = argument
+        self.message = message
+
+
+class Params(NamedTuple):
+    """Parameter counts of one layer, split the way Keras's summary splits them."""
+
+    trainable: int = 0
+    non_trainable: int = 0
+
+    @property
+    def total(self) -> int:
+        return self.trainable + self.non_trainable
+
+    def frozen(self) -> Params:
+        return Params(0, self.total)
+
+
+@dataclass
+class Why:
+    """How one layer's output came about: the steps of arithmetic and what they revealed."""
+
+    steps: list[str] = field(default_factory=list)
+    axes: list[Axis] = field(default_factory=list)
+
+    def step(self, text: str) -> None:
+        self.steps.append(text)
+
+    def axis(self, result: Axis) -> Dim:
+        """Record one spatial axis's working and return its size."""
+        self.axes.append(result)
+        self.steps.append(result.formula)
+        return result.size
+
+
+class Layer(BaseModel):
+    """Base of every layer type. Subclasses declare fields and override the rules."""
+
+    model_config = ConfigDict(
+        extra="forbid", defer_build=True, frozen=True, strict=True, allow_inf_nan=False
+    )
+
+    primary: ClassVar[str | None] = None  # the argument a scalar entry (`Dense: 10`) fills
+    min_inputs: ClassVar[int] = 1
+    max_inputs: ClassVar[int | None] = 1
+    auto_name: ClassVar[str] = ""  # Keras's name prefix; derived from the class name if empty
+    framework: ClassVar[str] = "keras"
+
+    @classmethod
+    def build(cls, args: dict[str, Any]) -> Self:
+        """Validate `args` into a layer; raises pydantic.ValidationError or ArgumentError."""
+        if accepts(cls, args):
+            layer = cls.model_construct(**args)
+        else:
+            layer = cls.model_validate(args)
+        layer.check()
+        return layer
+
+    @classmethod
+    def type_name(cls) -> str:
+        return cls.__name__
+
+    @classmethod
+    def name_prefix(cls) -> str:
+        return cls.auto_name or snake_case(cls.__name__)
+
+    def check(self) -> None:
+        """Refuse argument combinations the framework refuses at construction time."""
+
+    def output_shape(self, inputs: list[Shape], why: Why) -> Shape | list[Shape]:
+        raise NotImplementedError(f"{type(self).__name__}.output_shape")
+
+    def params(self, inputs: list[Shape], why: Why) -> Params:
+        """Parameters created for these input shapes; most layers have none."""
+        return Params()
+
+
+def snake_case(name: str) -> str:
+    """Keras's auto-name rule: Conv2D -> conv2d, MaxPooling2D -> max_pooling2d, ReLU -> re_lu."""
+    name = re.sub(r"(.)([A-Z][a-z]+)", r"\1_\2", name)
+    return re.sub(r"([a-z])([A-Z])", r"\1_\2", name).lower()
+
+
+def single(inputs: list[Shape]) -> Shape:
+    """The one input of a single-input layer."""
+    return inputs[0]
+
+
+def need_rank(shape: Shape, rank: int | tuple[int, ...], layer: str, what: str = "") -> None:
+    """Raise the framework's 'expected ndim' error unless the input has the given rank (batch included)."""
+    ranks = (rank,) if isinstance(rank, int) else rank
+    if len(shape) not in ranks:
+        wanted = " or ".join(str(r) for r in ranks)
+        from shapecalc.shapes import format_shape
+
+        raise ShapeError(
+            f"{layer} expects an input of rank {wanted}{what} (batch axis included), "
+            f"but received shape {format_shape(shape)} of rank {len(shape)}",
+            code="SC102",
+        )
+
+
+def need_min_rank(shape: Shape, rank: int, layer: str) -> None:
+    if len(shape) < rank:
+        from shapecalc.shapes import format_shape
+
+        raise ShapeError(
+            f"{layer} expects an input of rank >= {rank} (batch axis included), "
+            f"but received shape {format_shape(shape)} of rank {len(shape)}",
+            code="SC102",
+        )

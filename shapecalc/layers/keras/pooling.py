@@ -1,0 +1,91 @@
+"""Keras pooling: MaxPooling/AveragePooling 1D/2D/3D.
+
+Keras `compute_pooling_output_shape`, strides defaulting to pool_size:
+
+    valid: out = floor((i - p) / s) + 1        (an error if this is <= 0)
+    same:  out = floor((i - 1) / s) + 1
+
+When (i - p) is not a multiple of s, the last (i - p) mod s pixels are read by
+no window: they are dropped, which is how a 7x7 map pools to 3x3.
+"""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from shapecalc.layers.args import DataFormat, Padding, PositiveInts, as_tuple
+from shapecalc.layers.base import Layer, Why, need_rank
+from shapecalc.layers.keras.conv import (
+    explicit_pads,
+    join_channels,
+    nonpositive_error,
+    spatial_labels,
+    split_channels,
+)
+from shapecalc.shapes import Shape, window
+
+
+class _Pooling(Layer):
+    """Shared rule of the windowed pooling layers; `rank` is the number of spatial axes."""
+
+    rank: ClassVar[int] = 2
+
+    pool_size: PositiveInts = 2
+    strides: PositiveInts | None = None
+    padding: Padding = "valid"
+    data_format: DataFormat = None
+
+    def pool(self) -> tuple[int, ...]:
+        return as_tuple(self.pool_size, self.rank, "pool_size")
+
+    def stride(self) -> tuple[int, ...]:
+        if self.strides is None:
+            return self.pool()
+        return as_tuple(self.strides, self.rank, "strides")
+
+    def check(self) -> None:
+        self.pool(), self.stride()
+
+    def output_shape(self, inputs: list[Shape], why: Why) -> Shape:
+        shape = inputs[0]
+        name = self.type_name()
+        need_rank(shape, self.rank + 2, name)
+        spatial, channels = split_channels(shape, self.data_format)
+        sizes = []
+        for label, size, p, s in zip(spatial_labels(self.rank), spatial, self.pool(), self.stride(), strict=True):
+            pads = explicit_pads(self.padding, size, p, s, 1)
+            axis = window(size, p, s, pads, label=f"{label}: ")
+            if axis.size is not None and axis.size <= 0:
+                raise nonpositive_error(name, shape, axis.formula)
+            sizes.append(why.axis(axis))
+        return join_channels(shape[0], tuple(sizes), channels, self.data_format)
+
+
+class MaxPooling1D(_Pooling):
+    __doc__ = _Pooling.__doc__
+    rank: ClassVar[int] = 1
+
+
+class MaxPooling2D(_Pooling):
+    __doc__ = _Pooling.__doc__
+    rank: ClassVar[int] = 2
+
+
+class MaxPooling3D(_Pooling):
+    __doc__ = _Pooling.__doc__
+    rank: ClassVar[int] = 3
+
+
+class AveragePooling1D(_Pooling):
+    __doc__ = _Pooling.__doc__
+    rank: ClassVar[int] = 1
+
+
+class AveragePooling2D(_Pooling):
+    __doc__ = _Pooling.__doc__
+    rank: ClassVar[int] = 2
+
+
+class AveragePooling3D(_Pooling):
+    __doc__ = _Pooling.__doc__
+    rank: ClassVar[int] = 3

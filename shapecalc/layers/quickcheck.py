@@ -1,0 +1,141 @@
+"""A fast yes/maybe check of layer arguments, derived from the pydantic field annotations.
+
+Building a pydantic validator costs milliseconds per model class, which a
+pre-commit hook pays on every commit. Most files are valid, so `accepts()`
+answers "certainly valid" for the common argument types (strict ints, floats,
+bools, strings, None, Literal, lists, unions, Annotated bounds) without
+building anything. It is sound, never complete: whenever it is unsure it
+answers False and the caller runs full pydantic validation, which has the
+final word and produces the located error message.
+"""
+
+from __future__ import annotations
+
+import math
+import types
+import typing
+from collections.abc import Callable
+from typing import Any
+
+import annotated_types
+
+Predicate = Callable[[Any], bool]
+
+_CACHE: dict[type, dict[str, Predicate] | None] = {}
+
+
+def accepts(model: type, args: dict[str, Any]) -> bool:
+    """True only if pydantic (strict mode) would certainly accept `args` unchanged."""
+    checks = _CACHE.get(model, False)
+    if checks is False:
+        checks = _compile_model(model)
+        _CACHE[model] = checks
+    if checks is None:
+        return False
+    for key, value in args.items():
+        check = checks.get(key)
+        if check is None or not check(value):
+            return False
+    return all(name in args for name in _required(model))
+
+
+def _required(model: type) -> list[str]:
+    return [name for name, info in model.model_fields.items() if info.is_required()]
+
+
+def _compile_model(model: type) -> dict[str, Predicate] | None:
+    if model.model_config.get("strict") is not True or model.model_config.get("extra") != "forbid":
+        return None
+    if _has_custom_validation(model):
+        return None
+    checks: dict[str, Predicate] = {}
+    for name, info in model.model_fields.items():
+        if info.alias not in (None, name):
+            return None
+        annotation = info.annotation
+        if info.metadata:
+            annotation = typing.Annotated[(annotation, *info.metadata)]
+        check = _compile(annotation)
+        if check is None:
+            return None
+        checks[name] = check
+    return checks
+
+
+def _has_custom_validation(model: type) -> bool:
+    decorators = model.__pydantic_decorators__
+    return bool(
+        decorators.field_validators or decorators.model_validators or decorators.validators
+    )
+
+
+def _compile(annotation: Any) -> Predicate | None:
+    """A predicate for one annotation, or None where this module does not know the type."""
+    if annotation is Any:
+        return lambda value: True
+    if annotation is type(None) or annotation is None:
+        return lambda value: value is None
+    if annotation is bool:
+        return lambda value: type(value) is bool
+    if annotation is int:
+        return lambda value: type(value) is int
+    if annotation is float:
+        return lambda value: type(value) in (int, float) and math.isfinite(value)
+    if annotation is str:
+        return lambda value: type(value) is str
+    origin = typing.get_origin(annotation)
+    arguments = typing.get_args(annotation)
+    if origin is typing.Literal:
+        allowed = [(type(a), a) for a in arguments]
+        return lambda value: (type(value), value) in allowed
+    if origin in (typing.Union, types.UnionType):
+        options = [_compile(option) for option in arguments]
+        if any(option is None for option in options):
+            return None
+        return lambda value: any(option(value) for option in options)
+    if origin is list:
+        item = _compile(arguments[0]) if arguments else (lambda value: True)
+        if item is None:
+            return None
+        return lambda value: type(value) is list and all(item(v) for v in value)
+    if origin is dict:
+        if arguments and (_compile(arguments[0]) is None or _compile(arguments[1]) is None):
+            return None
+        key, val = (_compile(arguments[0]), _compile(arguments[1])) if arguments else (None, None)
+        if key is None:
+            return lambda value: type(value) is dict
+        return lambda value: type(value) is dict and all(key(k) and val(v) for k, v in value.items())
+    if origin is typing.Annotated:
+        return _compile_annotated(arguments[0], arguments[1:])
+    return None
+
+
+def _compile_annotated(base: Any, metadata: tuple[Any, ...]) -> Predicate | None:
+    check = _compile(base)
+    if check is None:
+        return None
+    bounds: list[Predicate] = []
+    for item in metadata:
+        bound = _bound(item)
+        if bound is None:
+            return None
+        bounds.append(bound)
+    return lambda value: check(value) and all(b(value) for b in bounds)
+
+
+def _bound(item: Any) -> Predicate | None:
+    if type(item).__name__ == "Strict":
+        return lambda value: True  # the model is strict already
+    if isinstance(item, annotated_types.Gt):
+        return lambda value: value > item.gt
+    if isinstance(item, annotated_types.Ge):
+        return lambda value: value >= item.ge
+    if isinstance(item, annotated_types.Lt):
+        return lambda value: value < item.lt
+    if isinstance(item, annotated_types.Le):
+        return lambda value: value <= item.le
+    if isinstance(item, annotated_types.MinLen):
+        return lambda value: len(value) >= item.min_length
+    if isinstance(item, annotated_types.MaxLen):
+        return lambda value: len(value) <= item.max_length
+    return None

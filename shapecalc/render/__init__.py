@@ -1,0 +1,1 @@
+"""Renderers: an Analysis in, text out. No arithmetic happens here."""

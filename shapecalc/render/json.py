@@ -1,0 +1,56 @@
+"""The machine-readable summary of SPEC §3: exactly one JSON document."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from shapecalc.diagnostics import Diagnostic
+from shapecalc.engine import Analysis, Row
+
+
+def _shape(shape: Any) -> Any:
+    if isinstance(shape, list):
+        return [list(s) for s in shape]
+    return list(shape)
+
+
+def layer_json(row: Row) -> dict[str, Any]:
+    return {
+        "name": row.name,
+        "type": row.type,
+        "output_shape": _shape(row.output_shape),
+        "params": row.params.total,
+        "trainable_params": row.params.trainable,
+        "non_trainable_params": row.params.non_trainable,
+        "inputs": list(row.inputs),
+    }
+
+
+def document(analysis: Analysis) -> dict[str, Any]:
+    return {
+        "model": analysis.model,
+        "framework": analysis.framework,
+        "layers": [layer_json(row) for row in analysis.rows],
+        "total_params": analysis.totals.total,
+        "trainable_params": analysis.totals.trainable,
+        "non_trainable_params": analysis.totals.non_trainable,
+        "diagnostics": [d.as_json() for d in analysis.diagnostics],
+    }
+
+
+def failure_document(path: str, diagnostics: list[Diagnostic], framework: str | None = None) -> dict[str, Any]:
+    """The same document for a file that could not be analysed at all (exit 2)."""
+    return {
+        "model": None,
+        "framework": framework,
+        "layers": [],
+        "total_params": 0,
+        "trainable_params": 0,
+        "non_trainable_params": 0,
+        "diagnostics": [d.as_json() for d in diagnostics],
+    }
+
+
+def render(payload: dict[str, Any]) -> str:
+    return json.dumps(payload, indent=2, ensure_ascii=False) + "\n"

@@ -1,0 +1,44 @@
+"""The summary table in colour, through Rich, for a terminal (Keras 3's own look).
+
+User text (layer names, types, messages) is passed as `Text`, never as
+markup, so a layer called `[bold]x` prints as written.
+"""
+
+from __future__ import annotations
+
+from typing import TextIO
+
+from shapecalc.engine import Analysis
+from shapecalc.render.summary import summary_text
+from shapecalc.render.text import column_widths, diagnostic_line
+
+SEVERITY_STYLE = {"error": "bold red", "warning": "yellow", "info": "cyan"}
+
+
+def render(analysis: Analysis, stream: TextIO) -> None:
+    from rich import box
+    from rich.console import Console
+    from rich.table import Table
+    from rich.text import Text
+
+    console = Console(file=stream, highlight=False, soft_wrap=True)
+    summary = summary_text(analysis)
+    widths = column_widths(summary)
+    console.print(Text(summary.title, style="bold"))
+    table = Table(box=box.HEAVY_HEAD, show_lines=True, show_edge=True)
+    for title, align, width in zip(summary.header, summary.align, widths, strict=True):
+        table.add_column(Text(title), justify=align, min_width=width, no_wrap=True)
+    for cells in summary.rows:
+        name_type = Text(cells[0])
+        open_at = cells[0].rfind(" (")
+        if open_at >= 0:
+            name_type.stylize("bold", open_at + 2, len(cells[0]) - 1)
+        table.add_row(name_type, *(Text(c, style="cyan" if i == 1 else "") for i, c in enumerate(cells[1:])))
+    console.print(table)
+    for line in summary.totals:
+        label, _, rest = line.partition(":")
+        console.print(Text.assemble(" ", (label + ":", "bold"), rest))
+    if analysis.diagnostics:
+        console.print()
+        for diagnostic in analysis.diagnostics:
+            console.print(Text(diagnostic_line(diagnostic), style=SEVERITY_STYLE[diagnostic.severity.value]))

@@ -1,0 +1,65 @@
+"""The summary table's content as plain strings: what each renderer draws, computed once.
+
+Keras 3's `model.summary()` layout: `Model: "name"`, the columns Layer (type),
+Output Shape, Param # (and Connected to for functional models), then the
+three totals with their float32 byte sizes.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from shapecalc.engine import Analysis, Row
+from shapecalc.shapes import Shape, format_shape
+
+BYTES_PER_PARAM = 4  # float32, as Keras counts weight memory
+
+
+@dataclass(frozen=True)
+class SummaryText:
+    title: str
+    header: list[str]
+    align: list[str]  # "left" | "right"
+    rows: list[list[str]]
+    totals: list[str]
+
+
+def readable_size(count: int) -> str:
+    """Keras's readable_memory_size of `count` float32 parameters: 8001 -> '31.25 KB'."""
+    size = float(count * BYTES_PER_PARAM)
+    for unit in ("B", "KB", "MB", "GB", "TB"):
+        if size / 1024 < 1:
+            return f"{size:.2f} {unit}"
+        size /= 1024
+    return f"{size:.2f} PB"
+
+
+def shape_text(shape: Shape | list[Shape]) -> str:
+    if isinstance(shape, list):
+        return "[" + ", ".join(format_shape(s) for s in shape) + "]"
+    return format_shape(shape)
+
+
+def connected_text(row: Row) -> str:
+    return ", ".join(f"{name}[0][0]" for name in row.inputs) or "-"
+
+
+def summary_text(analysis: Analysis) -> SummaryText:
+    header = ["Layer (type)", "Output Shape", "Param #"]
+    align = ["left", "left", "right"]
+    if analysis.functional:
+        header.append("Connected to")
+        align.append("left")
+    rows = []
+    for row in analysis.rows:
+        cells = [f"{row.name} ({row.type})", shape_text(row.output_shape), f"{row.params.total:,}"]
+        if analysis.functional:
+            cells.append(connected_text(row))
+        rows.append(cells)
+    totals = analysis.totals
+    lines = [
+        f"Total params: {totals.total:,} ({readable_size(totals.total)})",
+        f"Trainable params: {totals.trainable:,} ({readable_size(totals.trainable)})",
+        f"Non-trainable params: {totals.non_trainable:,} ({readable_size(totals.non_trainable)})",
+    ]
+    return SummaryText(f'Model: "{analysis.model}"', header, align, rows, lines)

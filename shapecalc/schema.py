@@ -1,0 +1,312 @@
+"""What a model file may say: the top-level keys, the three layer-entry forms, and each layer's arguments.
+
+`load_model()` turns a parsed Document into a ModelSpec whose layers are
+validated Layer objects, or reports every problem it finds as a located SC0xx
+diagnostic (exit 2). Shapes are not computed here; that is the engine's job.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, ValidationError
+
+from shapecalc.diagnostics import Diagnostic
+from shapecalc.layers.args import MAX_SIZE, PositiveInt
+from shapecalc.layers.base import ArgumentError, Layer
+from shapecalc.layers.quickcheck import accepts
+from shapecalc.source import DocPath, Document
+
+MAX_LAYERS = 200_000
+MAX_NAME = 200
+
+Dim = PositiveInt | None
+ShapeSpec = list[Dim]
+
+COMMON_KEYS = ("name", "inputs", "trainable", "expect", "input_shape", "batch_size", "dtype")
+
+
+class TopLevel(BaseModel):
+    """The keys a model file may have at the top (SPEC §1)."""
+
+    model_config = ConfigDict(extra="forbid", defer_build=True, strict=True)
+
+    model: str | None = None
+    framework: Literal["keras", "pytorch"] = "keras"
+    input: ShapeSpec | None = None
+    inputs: dict[str, ShapeSpec] | None = None
+    batch: PositiveInt | None = None
+    layers: list[Any]
+    outputs: list[str] | None = None
+    expect: dict[Literal["output"], list[Dim] | list[list[Dim]]] | None = None
+
+
+class LayerKeys(BaseModel):
+    """The keys every layer accepts besides its own arguments."""
+
+    model_config = ConfigDict(extra="forbid", defer_build=True, strict=True)
+
+    name: str | None = None
+    inputs: list[str] | None = None
+    trainable: bool = True
+    expect: ShapeSpec | list[ShapeSpec] | None = None
+    input_shape: ShapeSpec | None = None
+    batch_size: PositiveInt | None = None
+    dtype: str | None = None
+
+
+@dataclass
+class LayerSpec:
+    """One layer entry of the file, validated."""
+
+    index: int
+    type_name: str
+    layer: Layer
+    keys: LayerKeys
+    path: DocPath  # the entry in the document
+    args_path: DocPath  # where its arguments (and `name`, `inputs`, ...) are written
+    line: int
+    column: int
+    name: str = ""  # filled by the engine: given or Keras's auto name
+
+
+@dataclass
+class ModelSpec:
+    """A validated model file, ready for the engine."""
+
+    path: str
+    framework: str
+    name: str | None
+    inputs: dict[str, tuple[int | None, ...]]
+    input_positions: dict[str, tuple[int, int]]
+    batch: int | None
+    layers: list[LayerSpec]
+    outputs: list[str] | None
+    expect_output: list[Any] | None
+    functional: bool
+    document: Document
+    expect_position: tuple[int, int] = (1, 1)
+    diagnostics: list[Diagnostic] = field(default_factory=list)
+
+
+class SchemaErrors(Exception):
+    """The file is not a valid model file; carries every located problem found."""
+
+    def __init__(self, diagnostics: list[Diagnostic]):
+        super().__init__("; ".join(d.message for d in diagnostics))
+        self.diagnostics = diagnostics
+
+
+def validated(model: type[BaseModel], data: dict[str, Any]) -> Any:
+    """Pydantic validation behind the quick check (see layers/quickcheck.py)."""
+    if accepts(model, data):
+        return model.model_construct(**data)
+    return model.model_validate(data)
+
+
+def load_model(document: Document) -> ModelSpec:
+    """Validate a parsed document into a ModelSpec, or raise SchemaErrors listing every problem."""
+    reader = _Reader(document)
+    spec = reader.read()
+    if reader.problems:
+        raise SchemaErrors(sorted(reader.problems, key=Diagnostic.sort_key))
+    assert spec is not None
+    return spec
+
+
+class _Reader:
+    def __init__(self, document: Document):
+        self.doc = document
+        self.problems: list[Diagnostic] = []
+
+    def problem(self, code: str, message: str, path: DocPath, layer: str | None = None) -> None:
+        line, column = self.doc.locate(path)
+        self.problems.append(Diagnostic(code, message, layer, line, column, self.doc.path))
+
+    def read(self) -> ModelSpec | None:
+        data = self.doc.data
+        if not isinstance(data, dict):
+            kind = "a list" if isinstance(data, list) else f"a {type(data).__name__}"
+            self.problem("SC009", f"a model file is a mapping with `input:` and `layers:`, not {kind}", ())
+            return None
+        try:
+            top = validated(TopLevel, data)
+        except ValidationError as error:
+            self.report_validation(error, (), "model file", None)
+            return None
+        if len(top.layers) > MAX_LAYERS:
+            self.problem("SC008", f"{len(top.layers):,} layers is more than the {MAX_LAYERS:,} allowed", ("layers",))
+            return None
+        layers = [spec for i, entry in enumerate(top.layers) if (spec := self.read_layer(i, entry, top.framework))]
+        inputs, positions = self.read_inputs(top, layers)
+        functional = top.inputs is not None or any(spec.keys.inputs is not None for spec in layers)
+        if top.outputs is not None:
+            functional = True
+        expect_output = top.expect.get("output") if top.expect else None
+        return ModelSpec(
+            path=self.doc.path,
+            framework=top.framework,
+            name=top.model,
+            inputs=inputs,
+            input_positions=positions,
+            batch=top.batch,
+            layers=layers,
+            outputs=top.outputs,
+            expect_output=expect_output,
+            functional=functional,
+            document=self.doc,
+            expect_position=self.doc.locate(("expect", "output")),
+        )
+
+    def read_inputs(self, top: TopLevel, layers: list[LayerSpec]) -> tuple[dict[str, tuple], dict[str, tuple[int, int]]]:
+        if top.input is not None and top.inputs is not None:
+            self.problem("SC009", "give either `input:` (one input) or `inputs:` (named inputs), not both", ("inputs",))
+        if top.inputs is not None:
+            shapes = {name: tuple(shape) for name, shape in top.inputs.items()}
+            return shapes, {name: self.doc.locate(("inputs", name)) for name in shapes}
+        if top.input is not None:
+            return {"input_layer": tuple(top.input)}, {"input_layer": self.doc.locate(("input",))}
+        if layers and layers[0].keys.input_shape is not None:
+            first = layers[0]
+            return {"input_layer": tuple(first.keys.input_shape)}, {"input_layer": (first.line, first.column)}
+        self.problem("SC009", "the model has no input shape: add `input: [...]` (without the batch axis)", ())
+        return {}, {}
+
+    def read_layer(self, index: int, entry: Any, framework: str) -> LayerSpec | None:
+        path: DocPath = ("layers", index)
+        form = self.entry_form(entry, path)
+        if form is None:
+            return None
+        type_name, raw_args, args_path = form
+        from shapecalc.layers.registry import lookup, suggest
+
+        cls = lookup(framework, type_name)
+        if cls is None:
+            hint = suggest(framework, type_name)
+            hint_text = f"; did you mean {hint}?" if hint else ""
+            self.problem("SC002", f"unknown {framework} layer type {type_name!r}{hint_text}", path)
+            return None
+        common = {key: raw_args.pop(key) for key in COMMON_KEYS if key in raw_args}
+        if isinstance(common.get("inputs"), str):
+            common["inputs"] = [common["inputs"]]
+        try:
+            keys = validated(LayerKeys, common)
+        except ValidationError as error:
+            self.report_validation(error, args_path, type_name, None)
+            return None
+        if keys.name is not None and not (0 < len(keys.name) <= MAX_NAME):
+            self.problem("SC004", f"a layer name must have 1 to {MAX_NAME} characters", args_path + ("name",))
+            return None
+        try:
+            layer = cls.build(raw_args)
+        except ValidationError as error:
+            self.report_validation(error, args_path, type_name, keys.name)
+            return None
+        except ArgumentError as error:
+            where = args_path + ((error.argument,) if error.argument else ())
+            self.problem("SC004", f"{type_name}: {error.message}", where, keys.name)
+            return None
+        line, column = self.doc.locate(path)
+        return LayerSpec(index, type_name, layer, keys, path, args_path, line, column)
+
+    def entry_form(self, entry: Any, path: DocPath) -> tuple[str, dict[str, Any], DocPath] | None:
+        """Type name, arguments and the arguments' document path of one of the three entry forms."""
+        if isinstance(entry, str):
+            return entry, {}, path
+        if isinstance(entry, dict) and "type" in entry:
+            args = dict(entry)
+            type_name = args.pop("type")
+            if isinstance(type_name, str):
+                return type_name, args, path
+            self.problem("SC004", "`type:` must be a layer type name", path + ("type",))
+            return None
+        if isinstance(entry, dict) and len(entry) == 1:
+            ((type_name, value),) = entry.items()
+            if not isinstance(type_name, str):
+                self.problem("SC004", f"a layer type name must be text, not {type_name!r}", path)
+                return None
+            args_path = path + (type_name,)
+            if value is None:
+                return type_name, {}, args_path
+            if isinstance(value, dict):
+                return type_name, dict(value), args_path
+            return self.scalar_form(type_name, value, args_path)
+        self.problem(
+            "SC009",
+            "a layer entry is `TypeName`, `TypeName: {args}`, `TypeName: value` or `{type: TypeName, ...}`",
+            path,
+        )
+        return None
+
+    def scalar_form(self, type_name: str, value: Any, args_path: DocPath) -> tuple[str, dict[str, Any], DocPath] | None:
+        from shapecalc.layers.registry import lookup
+
+        cls = lookup(self.doc_framework, type_name)
+        if cls is None:
+            return type_name, {}, args_path  # reported as an unknown type by the caller
+        if cls.primary is None:
+            self.problem(
+                "SC004",
+                f"{type_name} has no single primary argument: write `{type_name}: {{argument: value, ...}}`",
+                args_path,
+            )
+            return None
+        return type_name, {cls.primary: value}, args_path
+
+    @property
+    def doc_framework(self) -> str:
+        data = self.doc.data
+        framework = data.get("framework", "keras") if isinstance(data, dict) else "keras"
+        return framework if framework in ("keras", "pytorch") else "keras"
+
+    def report_validation(self, error: ValidationError, base: DocPath, what: str, layer: str | None) -> None:
+        """One message per argument: pydantic reports every union branch, a person needs the first."""
+        reported: set[Any] = set()
+        for item in error.errors(include_url=False):
+            loc = tuple(item.get("loc", ()))
+            argument = next((part for part in loc if isinstance(part, str)), None)
+            if argument in reported:
+                continue
+            reported.add(argument)
+            path = self.written_path(base, loc)
+            kind = item.get("type", "")
+            if kind == "extra_forbidden":
+                self.problem("SC003", self.unknown_key_message(what, argument), path, layer)
+            elif kind == "missing":
+                self.problem("SC004", f"{what}: missing required argument `{argument}`", path, layer)
+            else:
+                subject = f"`{argument}`" if argument else "value"
+                received = _short_repr(item.get("input"))
+                self.problem("SC004", f"{what}: {subject}: {item.get('msg', 'invalid')} (received {received})", path, layer)
+
+    def written_path(self, base: DocPath, loc: tuple[Any, ...]) -> DocPath:
+        """The longest prefix of `loc` (skipping pydantic's union-branch labels) written in the file."""
+        path = base
+        for part in loc:
+            candidate = path + (part,)
+            if candidate in self.doc.positions:
+                path = candidate
+        return path
+
+    def unknown_key_message(self, what: str, argument: str | None) -> str:
+        import difflib
+
+        from shapecalc.layers.registry import lookup
+
+        if what == "model file":
+            known = list(TopLevel.model_fields)
+        else:
+            cls = lookup(self.doc_framework, what)
+            known = list(cls.model_fields) + list(COMMON_KEYS) if cls else list(COMMON_KEYS)
+        close = difflib.get_close_matches(str(argument), known, n=1, cutoff=0.6)
+        hint = f"; did you mean `{close[0]}`?" if close else ""
+        return f"{what}: unknown argument `{argument}`{hint}"
+
+
+def _short_repr(value: Any) -> str:
+    text = repr(value)
+    return text if len(text) <= 60 else text[:57] + "..."
+
+
+__all__ = ["MAX_SIZE", "LayerSpec", "ModelSpec", "SchemaErrors", "load_model"]
