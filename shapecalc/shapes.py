@@ -34,6 +34,16 @@ class Axis:
     size: Dim
     formula: str
     dropped: int = 0  # input rows no window reads because the division floored
+    # the window's geometry, for diagnostics (`shapecalc.diagnose`); 0 span = not a window
+    input: Dim = None
+    span: int = 0  # d*(k-1) + 1 pixels under one window
+    stride: int = 1
+    pads: tuple[int, int] = (0, 0)
+
+    @property
+    def lost(self) -> int:
+        """Real input pixels no window reads: the dropped ones that are not high-side padding."""
+        return max(self.dropped - self.pads[1], 0)
 
     def __int__(self) -> int:  # pragma: no cover - convenience only
         return self.size or 0
@@ -87,7 +97,7 @@ def window(
         inner = f"{size}{pad_text} - {kernel}"
     formula = f"{label}{rounding}(({inner}) / {stride}) + 1 = {out}"
     dropped = numerator % stride if (numerator >= 0 and not ceil_mode) else 0
-    return Axis(out, formula, dropped)
+    return Axis(out, formula, dropped, size, span, stride, (lo, hi))
 
 
 def upsample(size: Dim, factor: int, label: str = "") -> Axis:
