@@ -6,7 +6,13 @@ from dataclasses import dataclass
 
 from shapecalc.resample.errors import ResampleError
 from shapecalc.resample.matrix import Matrix
-from shapecalc.resample.plan import AxisSample, canonical_mode, check_supported, identity_plan, plan_axis
+from shapecalc.resample.plan import (
+    AxisSample,
+    canonical_mode,
+    check_supported,
+    identity_plan,
+    plan_axis,
+)
 from shapecalc.resample.sizing import AxisGeometry, SizeRequest, resolve_geometry
 
 
@@ -22,6 +28,11 @@ class ResampleResult:
     x_plan: tuple[AxisSample, ...]
     rows: tuple[tuple[float, ...], ...]
     indices: Matrix | None = None
+
+    @property
+    def mode_label(self) -> str:
+        """The mode as the frameworks name it: 'linear' for 1-D, 'bilinear' for 2-D."""
+        return "linear" if self.mode == "bilinear" and self.matrix.ndim == 1 else self.mode
 
     @property
     def out_shape(self) -> tuple[int, ...]:
@@ -73,8 +84,8 @@ def _unpool(matrix: Matrix, convention: str, axes: tuple[AxisGeometry, ...], ind
     out_height = 1 if matrix.ndim == 1 else axes[0].out_size
     out_width = axes[-1].out_size
     plane = [[0.0] * out_width for _ in range(out_height)]
-    for row, index_row in zip(matrix.rows, indices.rows):
-        for value, flat in zip(row, index_row):
+    for row, index_row in zip(matrix.rows, indices.rows, strict=True):
+        for value, flat in zip(row, index_row, strict=True):
             plane[int(flat) // out_width][int(flat) % out_width] = value
     rows = tuple(tuple(row) for row in plane)
     return ResampleResult(matrix, convention, "nearest", axes, (), (), rows, indices)

@@ -14,7 +14,12 @@ from shapecalc.resample.sizing import AxisGeometry
 
 @dataclass(frozen=True)
 class Ratio:
-    """The factor turning an output position into an input position, and how to write it."""
+    """The factor turning an output position into an input position, and how to write it.
+
+    value is exact; the mapping functions below round to float32 the way the C++ kernels
+    do, since a coordinate's float32 error times a neighbour difference shows in the
+    4th decimal for inputs of a few dozen values, and flips a nearest pick now and then.
+    """
 
     value: float
     text: str
@@ -93,42 +98,52 @@ CONVENTIONS: dict[str, Convention] = {
 
 
 def size_ratio(axis: AxisGeometry) -> Ratio:
-    """in/out, computed in float32 as the frameworks do when given an output size."""
-    return Ratio(f32(axis.in_size / axis.out_size), f"{axis.in_size}/{axis.out_size}")
+    """in/out: what every framework uses when it is given an output size."""
+    return Ratio(axis.in_size / axis.out_size, f"{axis.in_size}/{axis.out_size}")
 
 
 def factor_ratio(axis: AxisGeometry) -> Ratio:
     """1/scale_factor: what torch uses when the caller passed scale_factor, not a size."""
     if axis.scale_factor is None:
         return size_ratio(axis)
-    return Ratio(f32(1.0 / axis.scale_factor), f"1/{format_number(axis.scale_factor, 6)}")
+    return Ratio(1.0 / axis.scale_factor, f"1/{format_number(axis.scale_factor, 6)}")
 
 
 def corner_ratio(axis: AxisGeometry) -> Ratio:
     """(in-1)/(out-1): the first and last samples land exactly on the input's corners."""
     if axis.out_size <= 1:
         return Ratio(0.0, "0 (a single output sample)")
-    return Ratio(
-        f32((axis.in_size - 1) / (axis.out_size - 1)), f"({axis.in_size}-1)/({axis.out_size}-1)"
-    )
+    return Ratio((axis.in_size - 1) / (axis.out_size - 1), f"({axis.in_size}-1)/({axis.out_size}-1)")
 
 
 def half_pixel(dst: int, ratio: Ratio, axis: str, clamp_negative: bool) -> SourceCoordinate:
-    """Pixel centres aligned: src = (dst + 0.5) * ratio - 0.5 (torch clamps < 0 for linear)."""
-    raw = f32(f32(ratio.value * (dst + 0.5)) - 0.5)
+    """Pixel centres aligned: src = (dst + 0.5) * ratio - 0.5 (torch clamps < 0 for linear).
+
+    torch's vectorised CPU kernels fuse the multiply and subtract (one float32 rounding).
+    """
+    raw = f32(f32(ratio.value) * (dst + 0.5) - 0.5)
     formula = f"src_{axis} = ({dst} + 0.5) * {ratio.text} - 0.5 = {format_number(raw)}"
     if clamp_negative and raw < 0:
         return SourceCoordinate(0.0, f"{formula}, below 0 so clamped to 0")
     return SourceCoordinate(raw, formula)
 
 
-def centre_scaled(dst: int, ratio: Ratio, axis: str) -> SourceCoordinate:
-    """nearest-exact: src = (dst + 0.5) * ratio, then floor picks the pixel whose cell holds it."""
-    value = f32((dst + 0.5) * ratio.value)
-    return SourceCoordinate(value, f"src_{axis} = ({dst} + 0.5) * {ratio.text} = {format_number(value)}")
-
-
 def scaled(dst: int, ratio: Ratio, axis: str) -> SourceCoordinate:
-    """Top-left aligned (TF legacy, torch 'nearest', align_corners): src = dst * ratio."""
-    value = f32(dst * ratio.value)
+    """Top-left aligned (TF legacy, align_corners): src = dst * ratio."""
+    value = f32(dst * f32(ratio.value))
+    return SourceCoordinate(value, f"src_{axis} = {dst} * {ratio.text} = {format_number(value)}")
+
+
+def nearest_source(dst: int, ratio: Ratio, axis: str, centred: bool) -> SourceCoordinate:
+    """The coordinate floor() turns into a pixel index, rounded to float32 like the C++
+    kernels (floorf(dst * scale)), because an exact product could pick another pixel.
+
+    centred is torch's 'nearest-exact' (Keras' nearest): src = (dst + 0.5) * ratio.
+    Otherwise torch's legacy 'nearest' and TF 1.x: src = dst * ratio.
+    """
+    scale = f32(ratio.value)
+    if centred:
+        value = f32((dst + 0.5) * scale)
+        return SourceCoordinate(value, f"src_{axis} = ({dst} + 0.5) * {ratio.text} = {format_number(value)}")
+    value = f32(dst * scale)
     return SourceCoordinate(value, f"src_{axis} = {dst} * {ratio.text} = {format_number(value)}")

@@ -51,7 +51,7 @@ def linear_taps(src: float, in_size: int) -> tuple[Tap, Tap]:
     """Two neighbours floor(src) and floor(src)+1 weighted by distance; the right one is
     clamped to the last pixel, so past the last centre the edge value is repeated."""
     left = min(math.floor(src), in_size - 1)
-    fraction = min(max(f32(src - left), 0.0), 1.0)
+    fraction = min(max(src - left, 0.0), 1.0)
     return Tap(left, 1.0 - fraction, left), edge_tap(left + 1, fraction, in_size)
 
 
@@ -71,7 +71,7 @@ def cubic_taps(src: float, in_size: int, a: float, table_steps: int | None = Non
     """Four neighbours floor(src)-1 .. floor(src)+2; indices outside are clamped to the edge
     (the edge pixel then counts several times), as torch and TF 1.x do."""
     base = min(math.floor(src), in_size - 1)
-    fraction = min(max(f32(src - base), 0.0), 1.0)
+    fraction = min(max(src - base, 0.0), 1.0)
     if table_steps:
         fraction = round(fraction * table_steps) / table_steps
     weights = cubic_weights(fraction, a)
@@ -94,10 +94,10 @@ def window_taps(start: int, end: int) -> tuple[Tap, ...]:
 def overlap_taps(dst: int, ratio: float, in_size: int) -> tuple[tuple[Tap, ...], float, float]:
     """TF's ResizeArea: the output cell covers [dst*r, (dst+1)*r) of the input; each input
     cell weighs by the length it overlaps, divided by r. Returns taps and the span."""
-    low = f32(dst * ratio)
-    high = f32((dst + 1) * ratio)
+    low = f32(dst * f32(ratio))
+    high = f32((dst + 1) * f32(ratio))
     taps = []
     for cell in range(math.floor(low), math.ceil(high)):
         overlap = min(cell + 1, high) - max(cell, low)
-        taps.append(edge_tap(cell, overlap / ratio, in_size))
+        taps.append(edge_tap(cell, overlap / f32(ratio), in_size))
     return tuple(taps), low, high

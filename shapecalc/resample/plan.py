@@ -79,10 +79,7 @@ def _nearest(axis: AxisGeometry, ratio: Ratio, exact: bool, torch_shortcut: bool
         shortcut = _torch_nearest_shortcut(dst, axis) if torch_shortcut else None
         if shortcut:
             return shortcut
-        if exact:
-            source = mapping.centre_scaled(dst, ratio, axis.name)
-        else:
-            source = mapping.scaled(dst, ratio, axis.name)
+        source = mapping.nearest_source(dst, ratio, axis.name, centred=exact)
         tap = kernels.nearest_tap(source.value, axis.in_size)
         capped = f", capped at {axis.in_size - 1}" if tap.clamped else ""
         return AxisSample(dst, f"{source.formula}; floor -> {tap.index}{capped}", (tap,))

@@ -69,7 +69,7 @@ def _from_size(shape: tuple[int, ...], names: tuple[str, ...], factor: int) -> t
     if factor < 1:
         raise ResampleError(f"--size must be a whole number of at least 1, got {factor}")
     return tuple(
-        AxisGeometry(name, length, length * factor, float(factor), len(shape)) for name, length in zip(names, shape)
+        AxisGeometry(name, length, length * factor, float(factor), len(shape)) for name, length in zip(names, shape, strict=True)
     )
 
 
@@ -77,7 +77,7 @@ def _from_scale(shape: tuple[int, ...], names: tuple[str, ...], scale: float) ->
     if not math.isfinite(scale) or scale <= 0:
         raise ResampleError(f"--scale must be a positive number, got {scale}")
     axes = []
-    for name, length in zip(names, shape):
+    for name, length in zip(names, shape, strict=True):
         out_size = int(length * scale)  # torch: floor(in * scale_factor), in double precision
         if out_size < 1:
             raise ResampleError(f"--scale {scale} makes the {name} axis empty: floor({length} * {scale}) = 0")
@@ -91,7 +91,7 @@ def _from_target(shape: tuple[int, ...], names: tuple[str, ...], text: str) -> t
         sizes = sizes * len(shape)
     if len(sizes) != len(shape):
         raise ResampleError(f"--to {text} gives {len(sizes)} sizes but the input is {len(shape)}-D; use --to W for 1-D")
-    return tuple(AxisGeometry(name, length, out, None, len(shape)) for name, length, out in zip(names, shape, sizes))
+    return tuple(AxisGeometry(name, length, out, None, len(shape)) for name, length, out in zip(names, shape, sizes, strict=True))
 
 
 def _parse_target(text: str) -> list[int]:
