@@ -79,6 +79,32 @@ def check(
     raise typer.Exit(run(files, strict, output_format.value))
 
 
+@app.command()
+def resample(
+    matrix: Annotated[str, typer.Argument(help="A 1-D or 2-D array such as [[100,200],[6,8]], or a YAML/JSON file.")],
+    size: Annotated[int | None, typer.Option("--size", help="Whole factor per axis, like UpSampling2D(size=N). Default 2.")] = None,
+    scale: Annotated[float | None, typer.Option("--scale", help="Float factor; output = floor(in * F), as torch.")] = None,
+    to: Annotated[str | None, typer.Option("--to", help="Explicit output size HxW (W for 1-D).")] = None,
+    mode: Annotated[str | None, typer.Option("--mode", "-m", help="nearest, bilinear (linear), bicubic or area. Default bilinear.")] = None,
+    convention: Annotated[
+        str, typer.Option("--convention", "-c", help="keras, pytorch, pytorch-align-corners, tf-legacy, repeat or zeros.")
+    ] = "keras",
+    explain: Annotated[bool, typer.Option("--explain", help="Show source coordinates, neighbours and weights.")] = False,
+    cell: Annotated[str | None, typer.Option("--cell", help="Output cell to explain, ROW,COL (COL for 1-D).")] = None,
+    compare: Annotated[bool, typer.Option("--compare", help="Every convention side by side.")] = False,
+    output_format: Annotated[str, typer.Option("--format", "-f", help="table or json.")] = "table",
+    indices: Annotated[
+        str | None, typer.Option("--indices", help="zeros: MaxUnpool2d flat indices into the output plane.")
+    ] = None,
+) -> None:
+    """The values an upsampling layer computes, per framework convention, and why."""
+    from shapecalc.commands.resample import run
+
+    raise typer.Exit(
+        run(matrix, size, scale, to, mode, convention, explain, cell, compare, output_format, indices)
+    )
+
+
 def main() -> None:
     """Console entry point: a last guard so that no input ever ends in a Python traceback."""
     try:
