@@ -1,5 +1,5 @@
 """Lets `python -m shapecalc` run the command line."""
 
-from shapecalc.cli import main
+from shapecalc.fastpath import main
 
 main()

@@ -15,7 +15,7 @@ from pydantic import BaseModel, ConfigDict, ValidationError
 from shapecalc.diagnostics import Diagnostic
 from shapecalc.layers.args import MAX_SIZE, PositiveInt
 from shapecalc.layers.base import ArgumentError, Layer
-from shapecalc.layers.quickcheck import accepts
+from shapecalc.layers.quickcheck import accepts, construct
 from shapecalc.source import DocPath, Document
 
 MAX_LAYERS = 200_000
@@ -101,7 +101,7 @@ class SchemaErrors(Exception):
 def validated(model: type[BaseModel], data: dict[str, Any]) -> Any:
     """Pydantic validation behind the quick check (see layers/quickcheck.py)."""
     if accepts(model, data):
-        return model.model_construct(**data)
+        return construct(model, data)
     return model.model_validate(data)
 
 

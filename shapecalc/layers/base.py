@@ -21,7 +21,7 @@ from typing import Any, ClassVar, NamedTuple, Self
 
 from pydantic import BaseModel, ConfigDict
 
-from shapecalc.layers.quickcheck import accepts
+from shapecalc.layers.quickcheck import accepts, construct
 from shapecalc.shapes import Axis, Dim, Shape, ShapeError
 
 
@@ -54,6 +54,7 @@ class Why:
 
     steps: list[str] = field(default_factory=list)
     axes: list[Axis] = field(default_factory=list)
+    sources: list[str] = field(default_factory=list)  # the layer feeding each input, for messages
 
     def step(self, text: str) -> None:
         self.steps.append(text)
@@ -82,7 +83,7 @@ class Layer(BaseModel):
     def build(cls, args: dict[str, Any]) -> Self:
         """Validate `args` into a layer; raises pydantic.ValidationError or ArgumentError."""
         if accepts(cls, args):
-            layer = cls.model_construct(**args)
+            layer = construct(cls, args)
         else:
             layer = cls.model_validate(args)
         layer.check()

@@ -21,26 +21,57 @@ import annotated_types
 
 Predicate = Callable[[Any], bool]
 
-_CACHE: dict[type, dict[str, Predicate] | None] = {}
+_CACHE: dict[type, tuple[dict[str, Predicate], tuple[str, ...], dict[str, Any]] | None] = {}
+_IMMUTABLE = (type(None), bool, int, float, str, tuple, frozenset)
 
 
 def accepts(model: type, args: dict[str, Any]) -> bool:
     """True only if pydantic (strict mode) would certainly accept `args` unchanged."""
-    checks = _CACHE.get(model, False)
-    if checks is False:
-        checks = _compile_model(model)
-        _CACHE[model] = checks
-    if checks is None:
+    compiled = _compiled(model)
+    if compiled is None:
         return False
+    checks, required, _ = compiled
     for key, value in args.items():
         check = checks.get(key)
         if check is None or not check(value):
             return False
-    return all(name in args for name in _required(model))
+    return all(name in args for name in required)
 
 
-def _required(model: type) -> list[str]:
-    return [name for name, info in model.model_fields.items() if info.is_required()]
+def construct(model: type, args: dict[str, Any]) -> Any:
+    """What `model.model_construct(**args)` gives, for arguments `accepts()` approved, without its per-field overhead."""
+    compiled = _compiled(model)
+    if compiled is None:
+        return model.model_construct(**args)
+    instance = model.__new__(model)
+    object.__setattr__(instance, "__dict__", {**compiled[2], **args})
+    object.__setattr__(instance, "__pydantic_fields_set__", set(args))
+    object.__setattr__(instance, "__pydantic_extra__", None)
+    object.__setattr__(instance, "__pydantic_private__", None)
+    return instance
+
+
+def _compiled(model: type) -> tuple[dict[str, Predicate], tuple[str, ...], dict[str, Any]] | None:
+    compiled = _CACHE.get(model, False)
+    if compiled is False:
+        compiled = _compile_model_with_defaults(model)
+        _CACHE[model] = compiled
+    return compiled
+
+
+def _compile_model_with_defaults(model: type) -> tuple[dict[str, Predicate], tuple[str, ...], dict[str, Any]] | None:
+    checks = _compile_model(model)
+    if checks is None:
+        return None
+    required = tuple(name for name, info in model.model_fields.items() if info.is_required())
+    defaults: dict[str, Any] = {}
+    for name, info in model.model_fields.items():
+        if info.is_required():
+            continue
+        if info.default_factory is not None or not isinstance(info.default, _IMMUTABLE):
+            return None  # a mutable default must be copied per instance: leave it to pydantic
+        defaults[name] = info.default
+    return checks, required, defaults
 
 
 def _compile_model(model: type) -> dict[str, Predicate] | None:
