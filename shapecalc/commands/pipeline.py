@@ -34,7 +34,11 @@ def analyze_path(path: str) -> Outcome:
     try:
         document = read_file(path)
         spec = load_model(document)
-        return Outcome(path, analyze(spec), framework=spec.framework)
+        analysis = analyze(spec)
+        from shapecalc.diagnose import run_passes
+
+        run_passes(analysis, spec)
+        return Outcome(path, analysis, framework=spec.framework)
     except SourceError as error:
         problem = Diagnostic(error.code, error.message, None, error.line, error.column, path)
         return Outcome(path, None, [problem])

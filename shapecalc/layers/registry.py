@@ -35,7 +35,33 @@ KERAS: dict[str, str] = {
     "Dense": "keras.core",
     "Flatten": "keras.core",
     "Activation": "keras.core",
-    "Dropout": "keras.core",
+    "Identity": "keras.core",
+    "Masking": "keras.core",
+    "Reshape": "keras.core",
+    "Permute": "keras.core",
+    "RepeatVector": "keras.core",
+    "Embedding": "keras.embedding",
+    # activations
+    "ReLU": "keras.activations",
+    "LeakyReLU": "keras.activations",
+    "PReLU": "keras.activations",
+    "ELU": "keras.activations",
+    "Softmax": "keras.activations",
+    # regularization
+    "Dropout": "keras.regularization",
+    "SpatialDropout1D": "keras.regularization",
+    "SpatialDropout2D": "keras.regularization",
+    "SpatialDropout3D": "keras.regularization",
+    "GaussianNoise": "keras.regularization",
+    "GaussianDropout": "keras.regularization",
+    "AlphaDropout": "keras.regularization",
+    "ActivityRegularization": "keras.regularization",
+    # normalization
+    "BatchNormalization": "keras.normalization",
+    "LayerNormalization": "keras.normalization",
+    "GroupNormalization": "keras.normalization",
+    "RMSNormalization": "keras.normalization",
+    "UnitNormalization": "keras.normalization",
 }
 
 PYTORCH: dict[str, str] = {}

@@ -1,0 +1,35 @@
+"""SC301 Dense (PyTorch Linear) on a tensor of rank > 2: it acts on the last axis only.
+
+Dense maps (..., n) -> (..., units) with the same n*units weights at every
+position: on a (None, 7, 7, 64) feature map it gives (None, 7, 7, 10), not
+one vector per sample. That is right for a sequence model's feed-forward
+block and usually wrong after convolutions, where a Flatten or a global
+pooling was meant: worth knowing, so it is information, not a warning.
+"""
+
+from __future__ import annotations
+
+from shapecalc.diagnose.model import Model
+from shapecalc.shapes import format_shape
+
+DENSE_TYPES = {"keras": {"Dense"}, "pytorch": {"Linear"}}
+
+
+def flatten_hint(framework: str, rank: int) -> str:
+    """What usually belongs before the Dense: Flatten, or the global pooling of the input's rank."""
+    spatial = rank - 2
+    if framework == "pytorch":
+        return f"Flatten (or AdaptiveAvgPool{spatial}d(1) and Flatten)" if 1 <= spatial - 1 <= 3 else "Flatten"
+    return f"Flatten (or GlobalAveragePooling{spatial}D)" if 1 <= spatial <= 3 else "Flatten"
+
+
+def run(model: Model) -> None:
+    dense = DENSE_TYPES.get(model.framework, set())
+    for row in model.analysis.rows:
+        if row.type not in dense or not row.input_shapes or len(row.input_shapes[0]) <= 2:
+            continue
+        shape = row.input_shapes[0]
+        model.add("SC301", (
+            f"{row.name}: {row.type} receives {format_shape(shape)} of rank {len(shape)} and acts on its last "
+            f"axis only, giving {format_shape(row.main_shape)}; if one vector per sample was meant, put a "
+            f"{flatten_hint(model.framework, len(shape))} before it"), row)

@@ -1,0 +1,283 @@
+"""SC202 the loss that shows up later, and the cause of a failed `expect` (SC104) when it is lost pixels.
+
+An encoder-decoder whose output comes back smaller than its input (28 -> ...
+-> 24) lost pixels to flooring somewhere on the way down, and every later
+upsampling multiplied the loss. For each layer that floored on the path to
+the output, its share of the missing pixels is
+
+    share = a / s * up / down
+
+(a pixels dropped at a window of stride s, `up` the product of the later
+exact upsampling factors, `down` of the later exact downsampling factors):
+7 -> 3 drops 1 of stride 2, three UpSampling2D(2) multiply by 8: 1/2 * 8 = 4.
+The fixes offered are checked by re-running the model: the nearest input
+sizes that lose nothing, `padding='same'` on the flooring layer, and the
+padding or cropping that brings the output back to size.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from fractions import Fraction
+
+from shapecalc.diagnose.model import (
+    Budget,
+    Model,
+    axis_label,
+    plural,
+    real_losses,
+    reanalyze,
+    spatial,
+    unit_names,
+)
+from shapecalc.diagnostics import Severity
+from shapecalc.engine import Row
+from shapecalc.shapes import format_shape
+
+SEARCH_STEPS = 64
+
+
+@dataclasses.dataclass
+class Loss:
+    """One flooring layer's part in a lost-pixel difference."""
+
+    row: Row
+    axes: list[tuple[int, int, int]]  # (model spatial axis, pixels lost, stride)
+    uppers: list[Row]
+    share: Fraction
+
+
+def run(model: Model) -> None:
+    for output in model.output_rows():
+        expected = failed_expect(model, output)
+        if expected is not None:
+            explain_failed_expect(model, output, expected)
+        else:
+            report_shrunk_output(model, output)
+
+
+def failed_expect(model: Model, output: Row):
+    return next((d for d in model.diagnostics if d.code == "SC104" and d.layer == output.name), None)
+
+
+def report_shrunk_output(model: Model, output: Row) -> None:
+    """SC202 at the output of an encoder-decoder whose output spatial size differs from its input's."""
+    found = model.model_input(output)
+    if found is None or isinstance(output.output_shape, list):
+        return
+    _, input_shape = found
+    before, after = spatial(input_shape, model.framework), spatial(output.main_shape, model.framework)
+    differing = [j for j in range(len(before)) if len(after) == len(before) and None not in (before[j], after[j])
+                 and before[j] != after[j]]
+    if not differing:
+        return
+    losses = trace(model, output, differing)
+    if not any(loss.uppers for loss in losses):
+        return  # a shrinking encoder, or valid convolutions by design (U-Net): nothing lost to flooring
+    message = (
+        f"the output {format_shape(output.main_shape)} is "
+        f"{'smaller than' if all(after[j] < before[j] for j in differing) else 'not the size of'} "
+        f"the input {format_shape(input_shape)} ({difference_text(before, after, differing)}): "
+        f"{trace_text(model, losses)}"
+    )
+    fixes = fixes_text(model, output, losses, before, after, differing)
+    model.add("SC202", message + (f". Fix: {fixes}" if fixes else ""), output)
+
+
+def explain_failed_expect(model: Model, output: Row, diagnostic) -> None:
+    """Point a failed `expect` at the layers that lost the pixels, when that is the cause."""
+    if isinstance(output.output_shape, list):
+        return
+    target = model.spec.expect_output if output.spec is None or output.spec.keys.expect is None else output.spec.keys.expect
+    if not target or isinstance(target[0], list):
+        return
+    wanted = spatial((None, *target), model.framework)
+    got = spatial(output.main_shape, model.framework)
+    if len(wanted) != len(got):
+        return
+    differing = [j for j in range(len(got)) if None not in (wanted[j], got[j]) and wanted[j] != got[j]]
+    losses = trace(model, output, differing) if differing else []
+    if not losses:
+        return
+    found = model.model_input(output)
+    fixes = ""
+    if found is not None:
+        before = spatial(found[1], model.framework)
+        fixes = fixes_text(model, output, losses, before, got, differing, match_input=False)
+    cause = f"; cause: {trace_text(model, losses)}" + (f". Fix: {fixes}" if fixes else "")
+    model.diagnostics[model.diagnostics.index(diagnostic)] = dataclasses.replace(
+        diagnostic, message=diagnostic.message + cause)
+
+
+def trace(model: Model, output: Row, differing: list[int]) -> list[Loss]:
+    """The flooring layers on the path to `output` along the differing axes, with their shares."""
+    path = model.ancestors(output.name)
+    rows = [row for row in model.analysis.rows if row.name in path]
+    count = len(differing) and len(spatial(output.main_shape, model.framework))
+    losses = []
+    for position, row in enumerate(rows):
+        if len(row.axes) != count:
+            continue
+        dropped = [(j, lost, axis.stride) for j, axis, lost in real_losses(model, row) if j in differing]
+        if not dropped:
+            continue
+        later = [r for r in rows[position + 1:] if row.name in model.ancestors(r.name)]
+        up, down, uppers = scale_after(model, later, dropped[0][0])
+        _, lost, stride = dropped[0]
+        losses.append(Loss(row, dropped, uppers, Fraction(lost, stride) * up / down))
+    return losses
+
+
+def scale_after(model: Model, later: list[Row], axis: int) -> tuple[Fraction, Fraction, list[Row]]:
+    """Exact integer up- and downsampling factors of the later rows along one axis."""
+    up, down, uppers = Fraction(1), Fraction(1), []
+    for row in later:
+        if not row.input_shapes:
+            continue
+        before, after = spatial(row.input_shapes[0], model.framework), spatial(row.main_shape, model.framework)
+        if len(before) != len(after) or axis >= len(before) or None in (before[axis], after[axis]) or not before[axis]:
+            continue
+        ratio = Fraction(after[axis], before[axis])
+        if ratio > 1 and ratio.denominator == 1:
+            up *= ratio
+            uppers.append(row)
+        elif 0 < ratio < 1 and ratio.numerator == 1:
+            down *= 1 / ratio
+    return up, down, uppers
+
+
+def difference_text(before, after, differing: list[int]) -> str:
+    count = len(before)
+    parts = [f"{axis_label(j, count)} {before[j]} -> {after[j]}" for j in differing]
+    return ", ".join(parts)
+
+
+def number(value: Fraction) -> str:
+    return str(value.numerator) if value.denominator == 1 else f"{float(value):g}"
+
+
+def trace_text(model: Model, losses: list[Loss]) -> str:
+    parts = []
+    for loss in losses:
+        row = loss.row
+        count = len(row.axes)
+        j, lost, stride = loss.axes[0]
+        axis = row.axes[j]
+        units = " and ".join(
+            plural(n, unit_names(axis_label(k, count), count)) for k, n, _ in loss.axes)
+        text = f"{row.name} (line {row.line}:{row.column}) floors {axis.input} -> {axis.size} and drops {units}"
+        if loss.uppers:
+            factor = Fraction(1)
+            for upper in loss.uppers:
+                before = spatial(upper.input_shapes[0], model.framework)[j]
+                factor *= Fraction(spatial(upper.main_shape, model.framework)[j], before)
+            names = ", ".join(upper.name for upper in loss.uppers)
+            text += (f"; the later upsampling ({names}) multiplies by {number(factor)}: "
+                     f"{lost}/{stride} * {number(factor)}"
+                     f"{'' if factor == loss.share * stride / lost else ' (with the later downsampling)'}"
+                     f" = {number(loss.share)} pixel{'' if loss.share == 1 else 's'} missing at the output")
+        parts.append(text)
+    return "; ".join(parts)
+
+
+def fixes_text(model: Model, output: Row, losses: list[Loss], before, after, differing: list[int],
+               match_input: bool = True) -> str:
+    fixes = []
+    sizes = lossless_inputs(model, output, differing, match_input)
+    if sizes:
+        fixes.append(f"an input of {' or '.join(sizes)} loses nothing")
+    for loss in losses:
+        same = same_padding_result(model, loss.row, output)
+        if same is not None:
+            fixes.append(f"padding='same' on {loss.row.name} (the output becomes {same})")
+    if match_input:
+        fixes.append(edge_fix(model, before, after, differing))
+    return "; or ".join(fixes)
+
+
+def edge_fix(model: Model, before, after, differing: list[int]) -> str:
+    """The padding (or cropping) layer that brings the output back to the input's size."""
+    count = len(before)
+    pairs = []
+    for j in range(count):
+        diff = (before[j] - after[j]) if j in differing else 0
+        pairs.append((abs(diff) // 2, abs(diff) - abs(diff) // 2))
+    grow = any(before[j] > after[j] for j in differing)
+    if model.framework == "pytorch":
+        flat = [p for pair in reversed(pairs) for p in pair]
+        sign = 1 if grow else -1
+        return f"ZeroPad{count}d({[sign * p for p in flat]}) at the end ({'negative pads crop' if not grow else 'pads'})"
+    kind = "ZeroPadding" if grow else "Cropping"
+    symmetric = len({lo for lo, hi in pairs} | {hi for lo, hi in pairs}) == 1
+    argument = str(pairs[0][0]) if symmetric else str(tuple(pairs) if count > 1 else pairs[0])
+    return f"a {kind}{count}D({argument}) at the end"
+
+
+def lossless_inputs(model: Model, output: Row, differing: list[int], match_input: bool) -> list[str]:
+    """The nearest model input sizes, below and above, for which nothing is lost (and out == in)."""
+    found = model.model_input(output)
+    if found is None:
+        return []
+    name, shape = found
+    budget = Budget()
+    below = nearest(model, output.name, name, shape, differing, -1, budget, match_input)
+    above = nearest(model, output.name, name, shape, differing, +1, budget, match_input)
+    return [format_input(model, shape, differing, n) for n in (below, above) if n is not None]
+
+
+def spatial_positions(model: Model, rank: int) -> list[int]:
+    """Indices of the spatial axes in a batch-first shape of this rank."""
+    return list(range(2, rank)) if model.framework == "pytorch" else list(range(1, rank - 1))
+
+
+def with_size(model: Model, shape, differing: list[int], size: int) -> tuple:
+    positions = spatial_positions(model, len(shape))
+    changed = list(shape)
+    for j in differing:
+        changed[positions[j]] = size
+    return tuple(changed)
+
+
+def format_input(model: Model, shape, differing: list[int], size: int) -> str:
+    return "[" + ", ".join("null" if d is None else str(d) for d in with_size(model, shape, differing, size)[1:]) + "]"
+
+
+def nearest(model: Model, output: str, input_name: str, shape, differing: list[int], direction: int,
+            budget: Budget, match_input: bool) -> int | None:
+    start = spatial(shape, model.framework)[differing[0]]
+    for step in range(1, SEARCH_STEPS + 1):
+        size = start + direction * step
+        if size < 1 or not budget.left():
+            return None
+        inputs = dict(model.spec.inputs)
+        inputs[input_name] = with_size(model, shape, differing, size)[1:]
+        candidate = reanalyze(model.spec, inputs=inputs)
+        if candidate is not None and lossless(candidate, output, differing, size, match_input):
+            return size
+    return None
+
+
+def lossless(candidate: Model, output: str, differing: list[int], size: int, match_input: bool) -> bool:
+    if any(d.severity is Severity.ERROR and d.code != "SC104" for d in candidate.diagnostics):
+        return False
+    row = candidate.rows.get(output)
+    if row is None or isinstance(row.output_shape, list):
+        return False
+    path = candidate.ancestors(output)
+    for other in candidate.analysis.rows:
+        if other.name in path and any(j in differing for j, _, _ in real_losses(candidate, other)):
+            return False
+    after = spatial(row.main_shape, candidate.framework)
+    return not match_input or all(after[j] == size for j in differing)
+
+
+def same_padding_result(model: Model, row: Row, output: Row) -> str | None:
+    """The output size with padding='same' on the flooring layer (Keras layers that have it)."""
+    layer = row.spec.layer if row.spec else None
+    if layer is None or type(layer).framework != "keras" or getattr(layer, "padding", None) != "valid":
+        return None
+    candidate = reanalyze(model.spec, replace=(row.spec, layer.model_copy(update={"padding": "same"})))
+    if candidate is None or candidate.has_errors():
+        return None
+    changed = candidate.rows.get(output.name)
+    return format_shape(changed.main_shape) if changed is not None and not isinstance(changed.output_shape, list) else None

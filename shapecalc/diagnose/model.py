@@ -1,0 +1,229 @@
+"""What the passes share: an analysed model with its rows by name, graph walks, spatial axes, re-analysis.
+
+A pass never recomputes shapes itself: when it wants to know whether a fix
+works (another input size, `padding='same'` on one layer) it re-runs the
+engine on a modified copy of the model and looks at what comes out.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import time
+from dataclasses import dataclass, field
+
+from shapecalc.diagnostics import Diagnostic, Severity
+from shapecalc.engine import INPUT_TYPE, Analysis, Row
+from shapecalc.layers.base import Layer, Why
+from shapecalc.schema import LayerSpec, ModelSpec, SchemaErrors
+from shapecalc.shapes import Axis, Shape
+
+AXIS_LABELS = {1: ["W"], 2: ["H", "W"], 3: ["D", "H", "W"]}
+UNIT = {"H": ("row", "rows"), "W": ("column", "columns"), "D": ("plane", "planes")}
+STEP = ("step", "steps")
+SEARCH_SECONDS = 0.5  # the most a pass may spend re-running the engine for one hint
+
+# Layers that only add pixels at the edges: a window that leaves their last padded
+# pixels unread loses nothing real. Exact type names, per framework.
+PADDING_TYPES = {
+    "keras": {"ZeroPadding1D", "ZeroPadding2D", "ZeroPadding3D"},
+    "pytorch": {
+        f"{kind}Pad{n}d"
+        for kind in ("Zero", "Constant", "Reflection", "Replication", "Circular")
+        for n in (1, 2, 3)
+    },
+}
+
+
+def spatial(shape: Shape, framework: str) -> Shape:
+    """The spatial sizes of a batch-first tensor: between batch and channels (Keras), after channels (PyTorch)."""
+    if len(shape) < 3:
+        return ()
+    return tuple(shape[2:]) if framework == "pytorch" else tuple(shape[1:-1])
+
+
+def axis_label(index: int, count: int) -> str:
+    return AXIS_LABELS.get(count, ["D", "H", "W"][-count:] if count <= 3 else [str(i) for i in range(count)])[index]
+
+
+def unit_names(label: str, count: int) -> tuple[str, str]:
+    """What one pixel along an axis is called: a row, a column, a plane; a step for sequences."""
+    return STEP if count == 1 else UNIT.get(label, ("pixel", "pixels"))
+
+
+def plural(count: int, names: tuple[str, str]) -> str:
+    return f"{count} {names[0] if count == 1 else names[1]}"
+
+
+def window_label(axis: Axis, index: int, count: int) -> str:
+    """The axis label written in the formula (`H: ...`), else the conventional one."""
+    head, sep, _ = axis.formula.partition(": ")
+    return head if sep and len(head) <= 3 else axis_label(index, count)
+
+
+@dataclass
+class Model:
+    """An Analysis and the spec it came from, with the lookups the passes need."""
+
+    analysis: Analysis
+    spec: ModelSpec
+    diagnostics: list[Diagnostic] = field(default_factory=list)
+    rows: dict[str, Row] = field(default_factory=dict)
+
+    @classmethod
+    def of(cls, analysis: Analysis, spec: ModelSpec) -> Model:
+        return cls(analysis, spec, list(analysis.diagnostics), {row.name: row for row in analysis.rows})
+
+    @property
+    def framework(self) -> str:
+        return self.analysis.framework
+
+    def add(self, code: str, message: str, row: Row | None = None, where: tuple[int, int] | None = None) -> None:
+        line, column = where or ((row.line, row.column) if row else (1, 1))
+        self.diagnostics.append(Diagnostic(code, message, row.name if row else None, line, column, self.spec.path))
+
+    def has_errors(self) -> bool:
+        return any(d.severity is Severity.ERROR for d in self.diagnostics)
+
+    def layer_spec(self, name: str) -> LayerSpec | None:
+        return next((layer for layer in self.spec.layers if layer.name == name), None)
+
+    def sources(self, layer: LayerSpec) -> list[str]:
+        """The names feeding a layer entry, as the engine wires them."""
+        if layer.keys.inputs is not None:
+            return list(layer.keys.inputs)
+        position = self.spec.layers.index(layer)
+        if position > 0:
+            return [self.spec.layers[position - 1].name]
+        return list(self.spec.inputs)[:1]
+
+    def shape_of(self, name: str) -> Shape | None:
+        row = self.rows.get(name)
+        if row is not None:
+            return row.main_shape
+        if name in self.spec.inputs:
+            return (self.spec.batch, *self.spec.inputs[name])
+        return None
+
+    def source_row(self, row: Row) -> Row | None:
+        """The row feeding a single-input layer (None for the model input of a sequential model)."""
+        if row.spec is None:
+            return None
+        sources = self.sources(row.spec)
+        if len(sources) != 1:
+            return None
+        found = self.rows.get(sources[0])
+        return found if found is not None and found.type != INPUT_TYPE else None
+
+    def ancestors(self, name: str) -> set[str]:
+        """`name` and every row or input it depends on."""
+        seen: set[str] = set()
+        stack = [name]
+        while stack:
+            current = stack.pop()
+            if current in seen:
+                continue
+            seen.add(current)
+            row = self.rows.get(current)
+            if row is not None and row.spec is not None:
+                stack.extend(self.sources(row.spec))
+        return seen
+
+    def output_rows(self) -> list[Row]:
+        return [self.rows[name] for name in self.analysis.output_names if name in self.rows]
+
+    def model_input(self, output: Row) -> tuple[str, Shape] | None:
+        """The one model input an output depends on, with its batch-first shape."""
+        names = [name for name in self.spec.inputs if name in self.ancestors(output.name)]
+        if len(names) != 1:
+            return None
+        return names[0], (self.spec.batch, *self.spec.inputs[names[0]])
+
+
+def trailing_padding(model: Model, row: Row, index: int, count: int) -> int:
+    """Pixels a padding layer right before `row` added at the far end of spatial axis `index`."""
+    source = model.source_row(row)
+    if source is None or source.type not in PADDING_TYPES.get(model.framework, set()) or not source.input_shapes:
+        return 0
+    before = spatial(source.input_shapes[0], model.framework)
+    after = spatial(source.main_shape, model.framework)
+    if len(before) != count or len(after) != count or before[index] is None or after[index] is None:
+        return 0
+    added = after[index] - before[index]
+    written = _written_high_pad(getattr(source.spec.layer, "padding", None), index, count, model.framework)
+    return written if written is not None else added - added // 2
+
+
+def _written_high_pad(padding: object, index: int, count: int, framework: str) -> int | None:
+    """The high-side pad as written: Keras per axis ((lo, hi) pairs), PyTorch last axis first."""
+    if isinstance(padding, int):
+        return padding
+    if not isinstance(padding, list | tuple):
+        return None
+    if framework == "pytorch":
+        pair = count - 1 - index
+        return padding[2 * pair + 1] if len(padding) == 2 * count else None
+    if count == 1 and len(padding) == 2 and all(isinstance(p, int) for p in padding):
+        return padding[1]
+    if len(padding) != count:
+        return None
+    entry = padding[index]
+    if isinstance(entry, int):
+        return entry
+    return entry[1] if isinstance(entry, list | tuple) and len(entry) == 2 else None
+
+
+def real_losses(model: Model, row: Row) -> list[tuple[int, Axis, int]]:
+    """(axis index, axis, real pixels lost) for each window axis of `row` that drops input pixels.
+
+    A window narrower than its stride skips pixels everywhere (SC302), so its
+    trailing gap is not counted here as a flooring loss.
+    """
+    found = []
+    count = len(row.axes)
+    for index, axis in enumerate(row.axes):
+        if not axis.span or axis.stride > axis.span:
+            continue
+        lost = axis.lost - trailing_padding(model, row, index, count)
+        if lost > 0:
+            found.append((index, axis, lost))
+    return found
+
+
+def try_layer(layer: Layer, inputs: list[Shape], why: Why | None = None) -> Shape | list[Shape] | None:
+    """The output a (modified) layer would give, or None if the framework would refuse it."""
+    from shapecalc.layers.base import ArgumentError
+    from shapecalc.shapes import ShapeError
+
+    try:
+        layer.check()
+        return layer.output_shape(inputs, why or Why())
+    except (ShapeError, ArgumentError, ValueError, TypeError, AttributeError):
+        return None
+
+
+def reanalyze(
+    spec: ModelSpec, inputs: dict[str, tuple] | None = None, replace: tuple[LayerSpec, Layer] | None = None
+) -> Model | None:
+    """The engine's analysis of a modified copy: other input sizes, or one layer with other arguments."""
+    from shapecalc.engine import analyze
+
+    layers = spec.layers
+    if replace is not None:
+        old, new = replace
+        layers = [dataclasses.replace(layer, layer=new) if layer is old else layer for layer in spec.layers]
+    changed = dataclasses.replace(spec, inputs=inputs if inputs is not None else spec.inputs, layers=layers)
+    try:
+        analysis = analyze(changed)
+    except SchemaErrors:
+        return None
+    return Model.of(analysis, changed)
+
+
+class Budget:
+    """A deadline for hint searches, so a huge model never makes a hint slow."""
+
+    def __init__(self, seconds: float = SEARCH_SECONDS):
+        self.end = time.monotonic() + seconds
+
+    def left(self) -> bool:
+        return time.monotonic() < self.end

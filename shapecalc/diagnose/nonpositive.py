@@ -1,0 +1,108 @@
+"""SC101 fix hints: when a dimension becomes zero or negative, say what would make it positive.
+
+Each fix is tried, not guessed: `padding='same'` on the layer, the largest
+kernel (or pool) size that fits, and the smallest model input for which the
+layer computes (found by re-running the engine with doubling, then halving,
+input sizes).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+
+from shapecalc.diagnose.model import Budget, Model, reanalyze, spatial, try_layer
+from shapecalc.schema import LayerSpec
+from shapecalc.shapes import Shape, format_shape
+
+KERNEL_FIELDS = ("kernel_size", "pool_size")
+LARGEST_INPUT = 2**20
+
+
+def run(model: Model) -> None:
+    for position, diagnostic in enumerate(model.diagnostics):
+        if diagnostic.code != "SC101" or diagnostic.layer is None:
+            continue
+        layer = model.layer_spec(diagnostic.layer)
+        if layer is None:
+            continue
+        fixes = fix_options(model, layer)
+        if fixes:
+            model.diagnostics[position] = dataclasses.replace(
+                diagnostic, message=f"{diagnostic.message}. Fix: {'; or '.join(fixes)}")
+
+
+def fix_options(model: Model, layer: LayerSpec) -> list[str]:
+    inputs = [model.shape_of(name) for name in model.sources(layer)]
+    if any(shape is None for shape in inputs):
+        return []
+    fixes = []
+    same = same_padding(layer, inputs)
+    if same:
+        fixes.append(same)
+    smaller = smaller_kernel(layer, inputs)
+    if smaller:
+        fixes.append(smaller)
+    larger = larger_input(model, layer)
+    if larger:
+        fixes.append(larger)
+    return fixes
+
+
+def same_padding(layer: LayerSpec, inputs: list[Shape]) -> str | None:
+    args = layer.layer
+    if getattr(args, "padding", None) != "valid" or "padding" not in type(args).model_fields:
+        return None
+    shape = try_layer(args.model_copy(update={"padding": "same"}), inputs)
+    if shape is None or isinstance(shape, list):
+        return None
+    return f"padding='same' (gives {format_shape(shape)})"
+
+
+def smaller_kernel(layer: LayerSpec, inputs: list[Shape]) -> str | None:
+    args = layer.layer
+    for field in KERNEL_FIELDS:
+        value = getattr(args, field, None) if field in type(args).model_fields else None
+        if value is None:
+            continue
+        largest = value if isinstance(value, int) else max(value)
+        for size in range(largest - 1, 0, -1):
+            if try_layer(args.model_copy(update={field: size}), inputs) is not None:
+                return f"{field}={size} or smaller"
+        return None
+    return None
+
+
+def larger_input(model: Model, layer: LayerSpec) -> str | None:
+    """The smallest model input (spatial sizes raised to at least n) for which this layer computes."""
+    if len(model.spec.inputs) != 1:
+        return None
+    ((name, shape),) = model.spec.inputs.items()
+    batch_first = (model.spec.batch, *shape)
+    sizes = spatial(batch_first, model.framework)
+    if not sizes or None in sizes:
+        return None
+    budget = Budget()
+
+    def works(n: int) -> bool:
+        candidate = reanalyze(model.spec, inputs={name: raised(model, batch_first, n)[1:]})
+        return candidate is not None and layer.name in candidate.rows
+
+    low, high = min(sizes), min(sizes) * 2
+    while not works(high):
+        if high > LARGEST_INPUT or not budget.left():
+            return None
+        low, high = high, high * 2
+    while high - low > 1 and budget.left():
+        middle = (low + high) // 2
+        if works(middle):
+            high = middle
+        else:
+            low = middle
+    smallest = raised(model, batch_first, high)[1:]
+    return f"a model input of at least {list(smallest)}"
+
+
+def raised(model: Model, shape: Shape, n: int) -> Shape:
+    """The shape with every spatial size raised to at least n."""
+    first, last = (2, len(shape)) if model.framework == "pytorch" else (1, len(shape) - 1)
+    return tuple(max(d, n) if first <= i < last and d is not None else d for i, d in enumerate(shape))
