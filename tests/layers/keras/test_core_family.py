@@ -1,0 +1,174 @@
+"""Formula tables for the Keras core, activation, regularization, normalization and embedding layers.
+
+Each row is worked arithmetic (written in its comment) that Keras 3 agrees
+with; the YAML cases under tests/differential/cases/keras/ (core_*, act_*,
+norm_*, embed_*) check the same rules against a real Keras build.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from pydantic import ValidationError
+
+from shapecalc.layers.base import ArgumentError, Layer, Params, Why
+from shapecalc.layers.registry import lookup
+from shapecalc.shapes import ShapeError
+
+N = None
+
+# (id, type, args, input shape with batch, output shape, (trainable, non-trainable))
+SHAPES: list[tuple[str, str, dict[str, Any], tuple, tuple, tuple[int, int]]] = [
+    ("dense-rank2", "Dense", {"units": 10}, (N, 784), (N, 10), (7850, 0)),  # 784*10 + 10
+    ("dense-rank4-last-axis-only", "Dense", {"units": 4}, (N, 5, 6, 3), (N, 5, 6, 4), (16, 0)),  # 3*4 + 4
+    ("dense-no-bias", "Dense", {"units": 4, "use_bias": False}, (N, 3), (N, 4), (12, 0)),
+    ("dense-lora", "Dense", {"units": 16, "lora_rank": 4}, (N, 8), (N, 16), (112, 128)),  # 8*4 + 4*16 + 16; 8*16 frozen
+    ("dense-batch-kept", "Dense", {"units": 2}, (32, 3), (32, 2), (8, 0)),
+    ("flatten", "Flatten", {}, (N, 7, 7, 64), (N, 3136), (0, 0)),  # 7*7*64
+    ("flatten-unknown-size", "Flatten", {}, (N, N, 4), (N, N), (0, 0)),
+    ("flatten-rank1", "Flatten", {}, (N,), (N, 1), (0, 0)),
+    ("activation", "Activation", {"activation": "relu"}, (N, 3, 3), (N, 3, 3), (0, 0)),
+    ("identity", "Identity", {}, (N, 3, 3), (N, 3, 3), (0, 0)),
+    ("masking", "Masking", {"mask_value": -1.0}, (N, 9, 2), (N, 9, 2), (0, 0)),
+    ("reshape", "Reshape", {"target_shape": [3, 4]}, (N, 12), (N, 3, 4), (0, 0)),
+    ("reshape-infer", "Reshape", {"target_shape": [-1, 2, 2]}, (N, 12), (N, 3, 2, 2), (0, 0)),  # 12 / 4
+    ("reshape-infer-middle", "Reshape", {"target_shape": [2, -1, 3]}, (N, 4, 6), (N, 2, 4, 3), (0, 0)),  # 24 / 6
+    ("reshape-unknown-stays-none", "Reshape", {"target_shape": [-1, 2]}, (N, N, 6), (N, N, 2), (0, 0)),
+    ("permute", "Permute", {"dims": [2, 1]}, (N, 10, 64), (N, 64, 10), (0, 0)),
+    ("permute-3", "Permute", {"dims": [3, 1, 2]}, (N, 4, 6, 2), (N, 2, 4, 6), (0, 0)),
+    ("repeat-vector", "RepeatVector", {"n": 3}, (N, 32), (N, 3, 32), (0, 0)),
+    ("relu", "ReLU", {"max_value": 6.0}, (N, 5), (N, 5), (0, 0)),
+    ("leaky-relu", "LeakyReLU", {}, (N, 5), (N, 5), (0, 0)),
+    ("elu", "ELU", {"alpha": 0.5}, (N, 5), (N, 5), (0, 0)),
+    ("softmax-any-axis", "Softmax", {"axis": [1, 2]}, (N, 5, 4), (N, 5, 4), (0, 0)),
+    ("prelu", "PReLU", {}, (N, 6, 5, 3), (N, 6, 5, 3), (90, 0)),  # 6*5*3
+    ("prelu-shared-spatial", "PReLU", {"shared_axes": [1, 2]}, (N, 6, 5, 3), (N, 6, 5, 3), (3, 0)),  # 1*1*3
+    ("prelu-shared-int", "PReLU", {"shared_axes": 3}, (N, 6, 5, 3), (N, 6, 5, 3), (30, 0)),  # 6*5*1
+    ("prelu-shared-0-is-last", "PReLU", {"shared_axes": 0}, (N, 6, 5, 3), (N, 6, 5, 3), (30, 0)),  # alpha[-1] = 1
+    ("prelu-shared-unknown", "PReLU", {"shared_axes": 1}, (N, N, 3), (N, N, 3), (3, 0)),
+    ("dropout", "Dropout", {"rate": 0.5}, (N, 5), (N, 5), (0, 0)),
+    ("alpha-dropout", "AlphaDropout", {"rate": 0.1}, (N, 5), (N, 5), (0, 0)),
+    ("gaussian-noise", "GaussianNoise", {"stddev": 0.1}, (N, 5), (N, 5), (0, 0)),
+    ("gaussian-dropout", "GaussianDropout", {"rate": 0.2}, (N, 5), (N, 5), (0, 0)),
+    ("activity-regularization", "ActivityRegularization", {"l1": 0.1}, (N, 5), (N, 5), (0, 0)),
+    ("spatial-dropout-1d", "SpatialDropout1D", {"rate": 0.2}, (N, 9, 4), (N, 9, 4), (0, 0)),
+    ("spatial-dropout-2d", "SpatialDropout2D", {"rate": 0.2}, (N, 9, 9, 4), (N, 9, 9, 4), (0, 0)),
+    ("spatial-dropout-3d", "SpatialDropout3D", {"rate": 0.2}, (N, 3, 9, 9, 4), (N, 3, 9, 9, 4), (0, 0)),
+    ("batch-norm", "BatchNormalization", {}, (N, 28, 28, 32), (N, 28, 28, 32), (64, 64)),  # 2*32 + 2*32
+    ("batch-norm-axis-1", "BatchNormalization", {"axis": 1}, (N, 16, 8, 8), (N, 16, 8, 8), (32, 32)),
+    ("batch-norm-no-affine", "BatchNormalization", {"center": False, "scale": False}, (N, 10), (N, 10), (0, 20)),
+    ("batch-norm-renorm", "BatchNormalization", {"renorm": True}, (N, 10), (N, 10), (20, 50)),  # 2*10; 5*10
+    ("batch-norm-known-batch", "BatchNormalization", {"axis": 0}, (4, 3), (4, 3), (8, 8)),
+    ("layer-norm", "LayerNormalization", {}, (N, 10, 64), (N, 10, 64), (128, 0)),  # 2*64
+    ("layer-norm-two-axes", "LayerNormalization", {"axis": [1, 2]}, (N, 5, 4, 8), (N, 5, 4, 8), (40, 0)),  # 2*5*4
+    ("layer-norm-no-center", "LayerNormalization", {"center": False}, (N, 7), (N, 7), (7, 0)),
+    ("layer-norm-rms-scaling", "LayerNormalization", {"rms_scaling": True}, (N, 7), (N, 7), (7, 0)),
+    ("rms-norm", "RMSNormalization", {}, (N, 10, 64), (N, 10, 64), (64, 0)),
+    ("group-norm", "GroupNormalization", {"groups": 4}, (N, 8, 8, 16), (N, 8, 8, 16), (32, 0)),  # 2*16
+    ("group-norm-instance", "GroupNormalization", {"groups": -1}, (N, 6), (N, 6), (12, 0)),
+    ("group-norm-one-group", "GroupNormalization", {"groups": 1}, (N, 6), (N, 6), (12, 0)),
+    ("unit-norm", "UnitNormalization", {"axis": [1, 2]}, (N, 4, 6), (N, 4, 6), (0, 0)),
+    ("embedding", "Embedding", {"input_dim": 1000, "output_dim": 64}, (N, 10), (N, 10, 64), (64000, 0)),
+    ("embedding-rank3", "Embedding", {"input_dim": 10, "output_dim": 3}, (N, 4, 6), (N, 4, 6, 3), (30, 0)),
+    ("embedding-rank1", "Embedding", {"input_dim": 10, "output_dim": 3}, (N,), (N, 3), (30, 0)),
+    ("embedding-lora", "Embedding", {"input_dim": 100, "output_dim": 16, "lora_rank": 2}, (N, 7), (N, 7, 16),
+     (232, 1600)),  # 100*2 + 2*16; 100*16 frozen
+]
+
+# (id, type, args, input shape, diagnostic code): Keras raises when it meets this input.
+SHAPE_ERRORS: list[tuple[str, str, dict[str, Any], tuple, str]] = [
+    ("dense-rank1", "Dense", {"units": 3}, (N,), "SC102"),
+    ("dense-unknown-last-axis", "Dense", {"units": 3}, (N, 4, N), "SC102"),
+    ("reshape-not-divisible", "Reshape", {"target_shape": [-1, 5]}, (N, 4, 6), "SC102"),  # 24 % 5 = 4
+    ("reshape-size-changes", "Reshape", {"target_shape": [5, 5]}, (N, 4, 6), "SC102"),  # 24 != 25
+    ("reshape-zero-with-infer", "Reshape", {"target_shape": [0, -1]}, (N, 4, 6), "SC102"),
+    ("permute-rank", "Permute", {"dims": [3, 1, 2]}, (N, 4, 6), "SC102"),
+    ("repeat-vector-rank", "RepeatVector", {"n": 3}, (N, 4, 6), "SC102"),
+    ("spatial-dropout-1d-rank", "SpatialDropout1D", {"rate": 0.3}, (N, 4), "SC102"),
+    ("spatial-dropout-2d-rank", "SpatialDropout2D", {"rate": 0.3}, (N, 4, 4), "SC102"),
+    ("prelu-unknown-size", "PReLU", {}, (N, N, 3), "SC102"),
+    ("prelu-shared-axis-out-of-range", "PReLU", {"shared_axes": 4}, (N, 6, 5, 3), "SC102"),
+    ("batch-norm-unknown-channels", "BatchNormalization", {}, (N, 4, N), "SC102"),
+    ("batch-norm-batch-axis", "BatchNormalization", {"axis": 0}, (N, 4, 3), "SC102"),
+    ("batch-norm-axis-out-of-range", "BatchNormalization", {"axis": 5}, (N, 4, 3), "SC102"),
+    ("batch-norm-negative-axis-out-of-range", "BatchNormalization", {"axis": -4}, (N, 4, 3), "SC102"),
+    ("layer-norm-unknown-axis", "LayerNormalization", {"axis": 1}, (N, N, 3), "SC102"),
+    ("group-norm-not-divisible", "GroupNormalization", {"groups": 4}, (N, 6), "SC102"),  # 6 % 4 = 2
+    ("group-norm-too-many-groups", "GroupNormalization", {}, (N, 16), "SC102"),  # 32 > 16
+    ("group-norm-unknown-channels", "GroupNormalization", {"groups": 1}, (N, 4, N), "SC102"),
+    ("unit-norm-axis-out-of-range", "UnitNormalization", {"axis": 9}, (N, 4, 6), "SC102"),
+]
+
+# (id, type, args): Keras refuses these when it makes the layer or its weights; Layer.build refuses them (exit 2).
+REFUSED: list[tuple[str, str, dict[str, Any]]] = [
+    ("activation-unknown-name", "Activation", {"activation": "relux"}),
+    ("activation-wrong-case", "Activation", {"activation": "ReLU"}),
+    ("dense-unknown-activation", "Dense", {"units": 3, "activation": "leakyrelu"}),
+    ("dense-lora-with-constraint", "Dense", {"units": 3, "lora_rank": 2, "kernel_constraint": "non_neg"}),
+    ("reshape-two-unknowns", "Reshape", {"target_shape": [-1, -1]}),
+    ("reshape-below-minus-one", "Reshape", {"target_shape": [-2, 3]}),
+    ("reshape-scalar", "Reshape", {"target_shape": 12}),
+    ("permute-not-a-permutation", "Permute", {"dims": [1, 3]}),
+    ("permute-zero-based", "Permute", {"dims": [0, 1]}),
+    ("repeat-vector-zero", "RepeatVector", {"n": 0}),
+    ("relu-negative-max", "ReLU", {"max_value": -1.0}),
+    ("leaky-relu-negative-slope", "LeakyReLU", {"negative_slope": -0.1}),
+    ("dropout-rate-above-one", "Dropout", {"rate": 1.5}),
+    ("gaussian-noise-stddev-above-one", "GaussianNoise", {"stddev": 1.5}),
+    ("activity-regularization-negative", "ActivityRegularization", {"l1": -1.0}),
+    ("spatial-dropout-noise-shape", "SpatialDropout2D", {"rate": 0.1, "noise_shape": [1, 1]}),
+    ("batch-norm-axis-list", "BatchNormalization", {"axis": [1]}),
+    ("batch-norm-renorm-clipping-key", "BatchNormalization", {"renorm": True, "renorm_clipping": {"rmx": 1.0}}),
+    ("batch-norm-renorm-rmax-below-rmin", "BatchNormalization",
+     {"renorm": True, "renorm_clipping": {"rmax": 1.0, "rmin": 2.0}}),
+    ("group-norm-zero-groups", "GroupNormalization", {"groups": 0}),
+    ("group-norm-minus-two-groups", "GroupNormalization", {"groups": -2}),
+    ("embedding-zero-dim", "Embedding", {"input_dim": 0, "output_dim": 3}),
+    ("embedding-missing-output-dim", "Embedding", {"input_dim": 10}),
+    ("embedding-lora-with-constraint", "Embedding",
+     {"input_dim": 10, "output_dim": 3, "lora_rank": 2, "embeddings_constraint": "non_neg"}),
+]
+
+
+def build(type_name: str, args: dict[str, Any]) -> Layer:
+    cls = lookup("keras", type_name)
+    assert cls is not None, type_name
+    return cls.build(dict(args))
+
+
+@pytest.mark.parametrize(("type_name", "args", "given", "output", "params"),
+                         [row[1:] for row in SHAPES], ids=[row[0] for row in SHAPES])
+def test_shape_and_params(type_name, args, given, output, params) -> None:
+    layer = build(type_name, args)
+    why = Why()
+    assert layer.output_shape([given], why) == output
+    assert layer.params([given], why) == Params(*params)
+
+
+@pytest.mark.parametrize(("type_name", "args", "given", "code"),
+                         [row[1:] for row in SHAPE_ERRORS], ids=[row[0] for row in SHAPE_ERRORS])
+def test_shape_error(type_name, args, given, code) -> None:
+    layer = build(type_name, args)
+    with pytest.raises(ShapeError) as raised:
+        layer.output_shape([given], Why())
+        layer.params([given], Why())
+    assert raised.value.code == code
+
+
+@pytest.mark.parametrize(("type_name", "args"), [row[1:] for row in REFUSED], ids=[row[0] for row in REFUSED])
+def test_refused_at_construction(type_name, args) -> None:
+    with pytest.raises((ArgumentError, ValidationError)):
+        build(type_name, args)
+
+
+def test_reshape_explains_the_inferred_size() -> None:
+    why = Why()
+    build("Reshape", {"target_shape": [-1, 2]}).output_shape([(N, 4, 6)], why)
+    assert why.steps == ["-1: (4 * 6) / 2 = 24 / 2 = 12"]
+
+
+def test_unknown_activation_suggests_the_closest_name() -> None:
+    with pytest.raises(ArgumentError) as raised:
+        build("Activation", {"activation": "sigmoidd"})
+    assert "did you mean 'sigmoid'?" in raised.value.message
