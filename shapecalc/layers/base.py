@@ -78,6 +78,8 @@ class Layer(BaseModel):
     max_inputs: ClassVar[int | None] = 1
     auto_name: ClassVar[str] = ""  # Keras's name prefix; derived from the class name if empty
     framework: ClassVar[str] = "keras"
+    nested_entries: ClassVar[tuple[str, ...]] = ()  # arguments holding a layer entry (wrappers' `layer:`)
+    built_sublayers: ClassVar[tuple[str, ...]] = ()  # name prefixes of unnamed sublayers Keras makes at build
 
     @classmethod
     def build(cls, args: dict[str, Any]) -> Self:
@@ -95,10 +97,17 @@ class Layer(BaseModel):
 
     @classmethod
     def name_prefix(cls) -> str:
-        return cls.auto_name or snake_case(cls.__name__)
+        prefix = _PREFIXES.get(cls)
+        if prefix is None:
+            prefix = _PREFIXES[cls] = cls.auto_name or snake_case(cls.__name__)
+        return prefix
 
     def check(self) -> None:
         """Refuse argument combinations the framework refuses at construction time."""
+
+    def inner_layers(self) -> list[Any]:
+        """The LayerSpecs this layer wraps; Keras constructs them first, so they take auto names first."""
+        return []
 
     def output_shape(self, inputs: list[Shape], why: Why) -> Shape | list[Shape]:
         raise NotImplementedError(f"{type(self).__name__}.output_shape")
@@ -106,6 +115,9 @@ class Layer(BaseModel):
     def params(self, inputs: list[Shape], why: Why) -> Params:
         """Parameters created for these input shapes; most layers have none."""
         return Params()
+
+
+_PREFIXES: dict[type, str] = {}
 
 
 def snake_case(name: str) -> str:

@@ -1,0 +1,139 @@
+"""Benchmark: shapecalc as whole processes against the import floor, Keras and torchinfo, and at scale.
+
+Run:  python tests/bench/bench.py [--runs 7] [--skip-peers] [--skip-scale]
+
+Every figure is the median of several cold runs after one warm-up. Budgets
+(reported as pass/short, never failing a test run):
+  - `summarize` of ResNet-50 at most 1.5x `python -c "import typer, rich, pydantic, yaml"`;
+  - `check` on 100 model files in one call at most 2x that floor;
+  - 100,000 layers summarized to JSON in under 5 s, and 100k/10k time at most 12.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from datetime import date
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+ROOT = HERE.parents[1]
+sys.path.insert(0, str(HERE))
+
+from generate import write  # noqa: E402
+
+PY = sys.executable
+SHAPECALC = [PY, "-m", "shapecalc"]
+
+
+def measure(command: list[str], runs: int) -> tuple[float, int]:
+    """Median wall time (s) and the largest peak RSS (KiB) of `runs` runs after one warm-up."""
+    times, peaks = [], []
+    for attempt in range(runs + 1):
+        start = time.perf_counter()
+        process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, cwd=ROOT)
+        _, status, usage = os.wait4(process.pid, 0)
+        elapsed = time.perf_counter() - start
+        if attempt:
+            times.append(elapsed)
+            peaks.append(usage.ru_maxrss)
+    return statistics.median(times), max(peaks)
+
+
+def hundred_files(folder: Path) -> list[str]:
+    specs = sorted((ROOT / "specs").rglob("*.yaml"))
+    paths = []
+    for index in range(100):
+        source = specs[index % len(specs)]
+        target = folder / f"{index:03d}_{source.name}"
+        shutil.copy(source, target)
+        paths.append(str(target))
+    return paths
+
+
+def keras_command() -> list[str] | None:
+    try:
+        import keras  # noqa: F401
+    except Exception:
+        return None
+    code = "import keras; m = keras.applications.ResNet50(weights=None); m.summary()"
+    return ["env", "KERAS_BACKEND=torch", PY, "-c", code]
+
+
+def torchinfo_command() -> list[str] | None:
+    try:
+        import torch  # noqa: F401
+        import torchinfo  # noqa: F401
+    except Exception:
+        return None
+    code = (
+        f"import sys; sys.path.insert(0, {str(HERE)!r}); import torchinfo; from torch_resnet50 import resnet50; "
+        "torchinfo.summary(resnet50(), input_size=(1, 3, 224, 224))"
+    )
+    return [PY, "-c", code]
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--runs", type=int, default=7)
+    parser.add_argument("--skip-peers", action="store_true", help="do not time Keras and torchinfo")
+    parser.add_argument("--skip-scale", action="store_true", help="do not time the 1k/10k/100k-layer models")
+    options = parser.parse_args()
+    runs = options.runs
+    resnet = ROOT / "specs" / "resnet50.yaml"
+    results: list[tuple[str, float, int]] = []
+
+    def record(label: str, command: list[str], count: int = runs) -> float:
+        seconds, peak = measure(command, count)
+        results.append((label, seconds, peak))
+        print(f"  {label:<52} {seconds * 1000:9.1f} ms {peak / 1024:8.1f} MiB", flush=True)
+        return seconds
+
+    print(f"shapecalc benchmark, {date.today().isoformat()}, Python {sys.version.split()[0]}, {os.cpu_count()} cores")
+    bare = record("python -c pass", [PY, "-c", "pass"])
+    floor = record("floor: import typer, rich, pydantic, yaml", [PY, "-c", "import typer, rich, pydantic, yaml"])
+    summarize = record("shapecalc summarize resnet50.yaml (table)", [*SHAPECALC, "summarize", str(resnet)])
+    record("shapecalc summarize resnet50.yaml --format json", [*SHAPECALC, "summarize", str(resnet), "--format", "json"])
+    specs = [str(p) for p in sorted((ROOT / "specs").rglob("*.yaml"))]
+    record(f"shapecalc check on the {len(specs)} shipped specs", [*SHAPECALC, "check", *specs])
+    with tempfile.TemporaryDirectory() as scratch:
+        folder = Path(scratch)
+        check100 = record("shapecalc check on 100 model files", [*SHAPECALC, "check", *hundred_files(folder)])
+        peers: dict[str, float] = {}
+        if not options.skip_peers:
+            for label, command in (("Keras 3: ResNet50() + summary()", keras_command()),
+                                   ("torchinfo: ResNet-50 summary()", torchinfo_command())):
+                if command is not None:
+                    peers[label] = record(label, command, max(3, runs // 2))
+        scale: dict[tuple[str, int], float] = {}
+        if not options.skip_scale:
+            for kind in ("sequential", "graph"):
+                for layers in (1_000, 10_000, 100_000):
+                    path = write(folder, kind, layers)
+                    count = 3 if layers < 100_000 else 1
+                    scale[(kind, layers)] = record(f"summarize --format json, {kind} {layers:,} layers",
+                                                   [*SHAPECALC, "summarize", str(path), "--format", "json"], count)
+
+    print("\nratios and budgets")
+    verdict = lambda ok: "pass" if ok else "SHORT"  # noqa: E731
+    print(f"  summarize ResNet-50 / floor import: {summarize / floor:.2f}x (budget 1.5x) {verdict(summarize <= 1.5 * floor)}")
+    print(f"  check 100 files / floor import:     {check100 / floor:.2f}x (budget 2x)   {verdict(check100 <= 2 * floor)}")
+    print(f"  floor import / python -c pass:      {floor / bare:.2f}x")
+    for label, seconds in peers.items():
+        print(f"  {label}: {seconds / summarize:.1f}x slower than shapecalc summarize")
+    for kind in ("sequential", "graph"):
+        if (kind, 100_000) in scale:
+            big, mid = scale[(kind, 100_000)], scale[(kind, 10_000)]
+            print(f"  {kind} 100k layers: {big:.2f} s (budget 5 s) {verdict(big < 5)}; "
+                  f"100k/10k = {big / mid:.1f} (budget 12) {verdict(big / mid <= 12)}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,49 @@
+"""The reader keeps 1-based line:column for every key and item, and refuses what is not plain data."""
+
+from __future__ import annotations
+
+import pytest
+
+from shapecalc.source import SourceError, parse_text
+
+TEXT = """model: x
+input: [28, 28, 1]
+layers:
+  - Conv2D: {filters: 32, kernel_size: 3}
+  - Activation: relu
+"""
+
+
+def test_positions_are_one_based_and_point_at_keys():
+    doc = parse_text(TEXT)
+    assert doc.positions[("input",)] == (2, 1)
+    assert doc.positions[("input", 1)] == (2, 13)
+    assert doc.positions[("layers", 0)] == (4, 5)
+    assert doc.positions[("layers", 0, "Conv2D", "kernel_size")] == (4, 27)
+    assert doc.locate(("layers", 1, "Activation", "nothing", 3)) == (5, 5)
+
+
+BAD = {
+    "duplicate key": ("a: 1\na: 2\n", 2, 1),
+    "python tag": ("a: !!python/object:os.system x\n", 1, 4),
+    "self-containing list": ("a: &x [*x]\n", 1, 8),
+    "syntax error": ("a: [1\n", 2, 1),
+    "deep nesting": ("- " * 100 + "x\n", 1, 129),
+    "two documents": ("a: 1\n---\nb: 2\n", 2, 1),
+    "unknown alias": ("a: *nope\n", 1, 4),
+}
+
+
+@pytest.mark.parametrize("text, line, column", BAD.values(), ids=BAD.keys())
+def test_refusals_are_located(text, line, column):
+    with pytest.raises(SourceError) as caught:
+        parse_text(text)
+    assert (caught.value.line, caught.value.column) == (line, column)
+
+
+def test_billion_laughs_is_bounded():
+    lines = ['a0: &a0 ["x", "x", "x", "x", "x", "x", "x", "x", "x", "x"]']
+    for i in range(1, 9):
+        lines.append(f"a{i}: &a{i} [" + ", ".join([f"*a{i - 1}"] * 10) + "]")
+    with pytest.raises(SourceError, match="expands"):
+        parse_text("\n".join(lines) + "\n")
