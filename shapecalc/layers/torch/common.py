@@ -1,0 +1,95 @@
+"""What the torch.nn layer families share: rank checks, channel checks and dim normalisation.
+
+PyTorch has no batch axis of its own: a module sees a tensor and reads its
+axes by position. So these rules are positional too: a Conv2d takes the last
+two axes as spatial and the one before as channels, whether or not a batch
+axis leads (PyTorch's "unbatched" inputs), and the shapes shapecalc prints
+are the shapes of the tensors a forward pass would produce.
+"""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from shapecalc.layers.base import ArgumentError, Layer
+from shapecalc.shapes import Dim, Shape, ShapeError, format_shape
+
+ORDINAL = {1: "1D", 2: "2D", 3: "3D", 4: "4D", 5: "5D"}
+
+
+class TorchLayer(Layer):
+    """Base of every torch.nn layer: PyTorch vocabulary, auto names by Keras's snake_case rule."""
+
+    framework: ClassVar[str] = "pytorch"
+
+
+def torch_size(shape: Shape) -> str:
+    """A shape as PyTorch prints it in errors: [1, 16, 8, 8] (None for an unknown size)."""
+    return "[" + ", ".join("None" if d is None else str(d) for d in shape) + "]"
+
+
+def need_ranks(shape: Shape, ranks: tuple[int, ...], what: str) -> None:
+    """PyTorch's 'Expected 3D (unbatched) or 4D (batched) input' check."""
+    if len(shape) in ranks:
+        return
+    wanted = " or ".join(f"{r}D" for r in ranks)
+    raise ShapeError(
+        f"{what} expects a {wanted} input (batch axis included), "
+        f"but got input of size {torch_size(shape)} ({len(shape)}D)",
+        code="SC102",
+    )
+
+
+def axis_labels(rank: int) -> list[str]:
+    """Spatial axis names for explanations: L for 1-D, H W for 2-D, D H W for 3-D."""
+    return {1: ["L"], 2: ["H", "W"], 3: ["D", "H", "W"]}[rank]
+
+
+def batched_ranks(spatial_rank: int) -> tuple[int, int]:
+    """Ranks a channels-first spatial layer accepts: unbatched (C, *spatial) or batched (N, C, *spatial)."""
+    return (spatial_rank + 1, spatial_rank + 2)
+
+
+def channels_and_spatial(shape: Shape, spatial_rank: int) -> tuple[Shape, Dim, Shape]:
+    """(leading axes, channels, spatial sizes) of a channels-first tensor, read from the end."""
+    return shape[: -spatial_rank - 1], shape[-spatial_rank - 1], shape[-spatial_rank:]
+
+
+def need_channels(name: str, got: Dim, expected: int, argument: str, shape: Shape) -> None:
+    """A channel-count mismatch: an error naming both numbers (unknown sizes pass)."""
+    if got is not None and got != expected:
+        raise ShapeError(
+            f"{name}({argument}={expected}) received {got} channels: expected input "
+            f"{torch_size(shape)} to have {expected} channels, but got {got} channels instead",
+            code="SC102",
+        )
+
+
+def normalize_dim(dim: int, rank: int, argument: str = "dim") -> int:
+    """A possibly negative dim as a position, or PyTorch's 'Dimension out of range' error."""
+    low, high = -max(rank, 1), max(rank, 1) - 1
+    if not low <= dim <= high:
+        raise ShapeError(
+            f"Dimension out of range (expected to be in range of [{low}, {high}], but got {dim}) "
+            f"for `{argument}` on an input of rank {rank}",
+            code="SC102",
+        )
+    return dim % rank if rank else 0
+
+
+def expand(value: int | list[int], rank: int, argument: str) -> tuple[int, ...]:
+    """An int stands for the same value on every spatial axis; a list needs one value per axis."""
+    if isinstance(value, int):
+        return (value,) * rank
+    if len(value) != rank:
+        raise ArgumentError(
+            argument, f"`{argument}` must be an integer or a list of {rank} integers, received {value}"
+        )
+    return tuple(value)
+
+
+def too_small(name: str, shape: Shape, formulas: list[str], reason: str) -> ShapeError:
+    """A computed size of zero or less, with PyTorch's reason and the arithmetic written out."""
+    return ShapeError(
+        f"{name}: {reason} for input {format_shape(shape)}: " + "; ".join(formulas), code="SC101"
+    )

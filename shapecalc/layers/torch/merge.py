@@ -1,0 +1,89 @@
+"""Joining branches in a PyTorch graph: Concatenate (torch.cat, alias Cat) and Add (elementwise sum).
+
+    Concatenate(dim=1): ranks equal, every axis but `dim` equal; `dim` sums
+    Add: PyTorch broadcasting, aligned from the last axis: each pair of
+         sizes must be equal or one of them 1; the result takes the larger
+"""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from shapecalc.layers.args import AnyInt
+from shapecalc.layers.base import Why
+from shapecalc.layers.torch.common import TorchLayer, normalize_dim, torch_size
+from shapecalc.shapes import Dim, Shape, ShapeError
+
+
+class Concatenate(TorchLayer):
+    """torch.cat along `dim` (default 1, the channel axis): sizes on `dim` add up, the rest must agree."""
+
+    primary: ClassVar[str | None] = "dim"
+    max_inputs: ClassVar[int | None] = None
+
+    dim: AnyInt = 1
+
+    def output_shape(self, inputs: list[Shape], why: Why) -> Shape:
+        first = inputs[0]
+        for number, shape in enumerate(inputs[1:], start=1):
+            if len(shape) != len(first):
+                raise ShapeError(f"{self.type_name()}: tensors must have the same number of dimensions: got "
+                                 f"{torch_size(first)} and {torch_size(shape)} (tensor number {number})",
+                                 code="SC103")
+        axis = normalize_dim(self.dim, len(first))
+        for number, shape in enumerate(inputs[1:], start=1):
+            for position, (a, b) in enumerate(zip(first, shape, strict=True)):
+                if position != axis and a is not None and b is not None and a != b:
+                    raise ShapeError(
+                        f"{self.type_name()}: sizes of tensors must match except in dimension {axis}: "
+                        f"{torch_size(first)} and {torch_size(shape)} differ in dimension {position} "
+                        f"({a} vs {b}, tensor number {number})", code="SC103")
+        sizes = [shape[axis] for shape in inputs]
+        total = None if None in sizes else sum(sizes)  # type: ignore[arg-type]
+        why.step(f"dim {axis}: {' + '.join('None' if s is None else str(s) for s in sizes)} = {total}")
+        merged = [merge_known(values) for values in zip(*inputs, strict=True)]
+        merged[axis] = total
+        return tuple(merged)
+
+
+class Cat(Concatenate):
+    __doc__ = Concatenate.__doc__
+
+
+class Add(TorchLayer):
+    """Elementwise sum of its inputs with PyTorch broadcasting (sizes equal, or one of them 1)."""
+
+    min_inputs: ClassVar[int] = 2
+    max_inputs: ClassVar[int | None] = None
+
+    def output_shape(self, inputs: list[Shape], why: Why) -> Shape:
+        result = inputs[0]
+        for shape in inputs[1:]:
+            result = broadcast(result, shape)
+        return result
+
+
+def merge_known(values: tuple[Dim, ...]) -> Dim:
+    """The size several inputs agree on, or None if none of them knows it."""
+    return next((v for v in values if v is not None), None)
+
+
+def broadcast(a: Shape, b: Shape) -> Shape:
+    rank = max(len(a), len(b))
+    left = (1,) * (rank - len(a)) + tuple(a)
+    right = (1,) * (rank - len(b)) + tuple(b)
+    out: list[Dim] = []
+    for position, (x, y) in enumerate(zip(left, right, strict=True)):
+        if x == 1:
+            out.append(y)
+        elif y == 1:
+            out.append(x)
+        elif x is None or y is None:
+            out.append(x if y is None else y)
+        elif x != y:
+            raise ShapeError(f"Add: the size of tensor a ({x}) must match the size of tensor b ({y}) at "
+                             f"non-singleton dimension {position}: {torch_size(a)} + {torch_size(b)}",
+                             code="SC103")
+        else:
+            out.append(x)
+    return tuple(out)

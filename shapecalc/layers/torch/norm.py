@@ -1,0 +1,211 @@
+"""torch.nn normalisation: BatchNorm, InstanceNorm, LayerNorm, GroupNorm, RMSNorm, LocalResponseNorm.
+
+None of them changes the shape. Parameters are what `module.parameters()`
+yields: a weight and a bias per channel (2*C) for BatchNorm, for GroupNorm
+and for InstanceNorm with `affine=True`; prod(normalized_shape) each for
+LayerNorm's weight and bias. BatchNorm's running mean and variance are
+buffers, not parameters, so they are not counted (Keras counts its
+equivalents as non-trainable parameters).
+"""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from shapecalc.layers.args import PositiveInt, PositiveInts
+from shapecalc.layers.base import ArgumentError, Params, Why
+from shapecalc.layers.torch.common import TorchLayer, need_ranks, torch_size
+from shapecalc.shapes import Shape, ShapeError, product
+
+
+class _ChannelNorm(TorchLayer):
+    """Shared rule of BatchNorm and InstanceNorm: per-channel statistics over axis C."""
+
+    primary: ClassVar[str | None] = "num_features"
+    ranks: ClassVar[tuple[int, ...]] = (4,)
+
+    num_features: PositiveInt
+    eps: float = 1e-5
+    momentum: float | None = 0.1
+    affine: bool = True
+    track_running_stats: bool = True
+    device: str | None = None
+
+    def output_shape(self, inputs: list[Shape], why: Why) -> Shape:
+        shape = inputs[0]
+        need_ranks(shape, self.ranks, self.type_name())
+        channels = shape[1]
+        if self.checks_channels() and channels is not None and channels != self.num_features:
+            raise ShapeError(
+                f"{self.type_name()}(num_features={self.num_features}) received {channels} channels "
+                f"(input {torch_size(shape)}): expected input's size at dim=1 to match num_features",
+                code="SC102",
+            )
+        return shape
+
+    def checks_channels(self) -> bool:
+        return self.affine or self.track_running_stats
+
+    def params(self, inputs: list[Shape], why: Why) -> Params:
+        if not self.affine:
+            why.step("params: affine=False, no weight or bias")
+            return Params()
+        why.step(f"params: weight {self.num_features} + bias {self.num_features} = {2 * self.num_features}")
+        return Params(2 * self.num_features)
+
+
+class BatchNorm1d(_ChannelNorm):
+    """(N, C) or (N, C, L), unchanged; 2*C params when affine (running stats are buffers)."""
+
+    ranks: ClassVar[tuple[int, ...]] = (2, 3)
+
+
+class BatchNorm2d(_ChannelNorm):
+    """(N, C, H, W), unchanged; 2*C params when affine (running stats are buffers)."""
+
+    ranks: ClassVar[tuple[int, ...]] = (4,)
+
+
+class BatchNorm3d(_ChannelNorm):
+    """(N, C, D, H, W), unchanged; 2*C params when affine (running stats are buffers)."""
+
+    ranks: ClassVar[tuple[int, ...]] = (5,)
+
+
+class _InstanceNorm(_ChannelNorm):
+    """Per-sample, per-channel normalisation; affine=False by default, so no params by default."""
+
+    spatial_rank: ClassVar[int] = 2
+
+    affine: bool = False
+    track_running_stats: bool = False
+
+    def output_shape(self, inputs: list[Shape], why: Why) -> Shape:
+        shape = inputs[0]
+        need_ranks(shape, (self.spatial_rank + 1, self.spatial_rank + 2), self.type_name())
+        channels = shape[-self.spatial_rank - 1]
+        if self.checks_channels() and channels is not None and channels != self.num_features:
+            raise ShapeError(
+                f"{self.type_name()}(num_features={self.num_features}, affine={self.affine}) received "
+                f"{channels} channels (input {torch_size(shape)})",
+                code="SC102",
+            )
+        return shape
+
+
+class InstanceNorm1d(_InstanceNorm):
+    __doc__ = _InstanceNorm.__doc__
+    spatial_rank: ClassVar[int] = 1
+
+
+class InstanceNorm2d(_InstanceNorm):
+    __doc__ = _InstanceNorm.__doc__
+    spatial_rank: ClassVar[int] = 2
+
+
+class InstanceNorm3d(_InstanceNorm):
+    __doc__ = _InstanceNorm.__doc__
+    spatial_rank: ClassVar[int] = 3
+
+
+class _LastAxesNorm(TorchLayer):
+    """Shared rule of LayerNorm and RMSNorm: the last axes must equal `normalized_shape`."""
+
+    primary: ClassVar[str | None] = "normalized_shape"
+
+    normalized_shape: PositiveInts
+    elementwise_affine: bool = True
+    device: str | None = None
+
+    def normalized(self) -> tuple[int, ...]:
+        value = self.normalized_shape
+        return (value,) if isinstance(value, int) else tuple(value)
+
+    def output_shape(self, inputs: list[Shape], why: Why) -> Shape:
+        shape = inputs[0]
+        wanted = self.normalized()
+        tail = shape[len(shape) - len(wanted):] if len(shape) >= len(wanted) else None
+        if tail is None or any(got is not None and got != want for got, want in zip(tail, wanted, strict=True)):
+            raise ShapeError(
+                f"{self.type_name()}: given normalized_shape={list(wanted)}, expected input with shape "
+                f"[*, {', '.join(map(str, wanted))}], but got input of size {torch_size(shape)}",
+                code="SC102",
+            )
+        return shape
+
+    def vectors(self) -> int:
+        """How many parameter vectors of size prod(normalized_shape) the layer holds."""
+        return 1 if self.elementwise_affine else 0
+
+    def params(self, inputs: list[Shape], why: Why) -> Params:
+        size = product(self.normalized()) or 0
+        total = size * self.vectors()
+        why.step(f"params: {self.vectors()}*{size} = {total}")
+        return Params(total)
+
+
+class LayerNorm(_LastAxesNorm):
+    """Normalises over the last axes: shape unchanged; weight and bias of prod(normalized_shape) each."""
+
+    eps: float = 1e-5
+    bias: bool = True
+
+    def vectors(self) -> int:
+        return (1 + int(self.bias)) if self.elementwise_affine else 0
+
+
+class RMSNorm(_LastAxesNorm):
+    """Root-mean-square norm over the last axes: shape unchanged; a weight of prod(normalized_shape)."""
+
+    eps: float | None = None
+
+
+class GroupNorm(TorchLayer):
+    """(N, C, *) unchanged, statistics per group of C/num_groups channels; 2*C params when affine."""
+
+    num_groups: PositiveInt
+    num_channels: PositiveInt
+    eps: float = 1e-5
+    affine: bool = True
+    device: str | None = None
+
+    def check(self) -> None:
+        if self.num_channels % self.num_groups:
+            raise ArgumentError("num_groups", f"num_channels ({self.num_channels}) must be divisible by "
+                                f"num_groups ({self.num_groups})")
+
+    def output_shape(self, inputs: list[Shape], why: Why) -> Shape:
+        shape = inputs[0]
+        if len(shape) < 2:
+            raise ShapeError(f"GroupNorm expects at least 2 dimensions, received {torch_size(shape)}", code="SC102")
+        channels = shape[1]
+        if channels is not None and self.affine and channels != self.num_channels:
+            raise ShapeError(f"GroupNorm(num_channels={self.num_channels}) received {channels} channels "
+                             f"(input {torch_size(shape)})", code="SC102")
+        if channels is not None and channels % self.num_groups:
+            raise ShapeError(f"GroupNorm: expected the number of channels in input ({channels}) to be divisible "
+                             f"by num_groups ({self.num_groups})", code="SC102")
+        return shape
+
+    def params(self, inputs: list[Shape], why: Why) -> Params:
+        total = 2 * self.num_channels if self.affine else 0
+        why.step(f"params: weight and bias of {self.num_channels} = {total}" if self.affine else "params: affine=False")
+        return Params(total)
+
+
+class LocalResponseNorm(TorchLayer):
+    """Normalises across nearby channels: shape unchanged; needs a 3D or higher input."""
+
+    primary: ClassVar[str | None] = "size"
+
+    size: PositiveInt
+    alpha: float = 1e-4
+    beta: float = 0.75
+    k: float = 1.0
+
+    def output_shape(self, inputs: list[Shape], why: Why) -> Shape:
+        shape = inputs[0]
+        if len(shape) < 3:
+            raise ShapeError(f"LocalResponseNorm expects a 3D or higher input, received {torch_size(shape)}",
+                             code="SC102")
+        return shape

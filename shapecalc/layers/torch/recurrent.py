@@ -1,0 +1,143 @@
+"""torch.nn recurrent layers: RNN, LSTM, GRU and their single-step cells.
+
+RNN/LSTM/GRU take (L, N, H_in) (or (N, L, H_in) with `batch_first`, or an
+unbatched (L, H_in)) and return `(output, h_n)` (LSTM: `(output, (h_n, c_n))`).
+The summary row shows `output`, the tensor the next layer receives:
+
+    output = (*input[:-1], D * H_out)    D = 2 if bidirectional else 1,
+                                         H_out = proj_size or hidden_size
+
+Parameters per layer and direction, with G gate blocks (RNN 1, GRU 3, LSTM 4):
+
+    G*H*in + G*H*H_out (+ 2*G*H biases) (+ proj_size*H for LSTM projections)
+
+where `in` is input_size for the first layer and D*H_out for the others.
+Cells (RNNCell, LSTMCell, GRUCell) map (N, input_size) -> (N, hidden_size)
+with G*H*input_size + G*H*H + 2*G*H parameters; LSTMCell's row shows h'.
+"""
+
+from __future__ import annotations
+
+from typing import ClassVar, Literal
+
+from shapecalc.layers.args import NonNegativeInt, PositiveInt, Probability
+from shapecalc.layers.base import ArgumentError, Params, Why
+from shapecalc.layers.torch.common import TorchLayer, need_ranks, torch_size
+from shapecalc.shapes import Shape, ShapeError
+
+
+def need_input_size(name: str, shape: Shape, input_size: int) -> None:
+    got = shape[-1]
+    if got is not None and got != input_size:
+        raise ShapeError(f"{name}(input_size={input_size}): input.size(-1) must be equal to input_size. "
+                         f"Expected {input_size}, got {got} (input {torch_size(shape)})", code="SC102")
+
+
+class _Recurrent(TorchLayer):
+    """Shared rule of RNN, LSTM and GRU."""
+
+    gates: ClassVar[int] = 1
+
+    input_size: PositiveInt
+    hidden_size: PositiveInt
+    num_layers: PositiveInt = 1
+    bias: bool = True
+    batch_first: bool = False
+    dropout: Probability = 0.0
+    bidirectional: bool = False
+    device: str | None = None
+
+    def out_size(self) -> int:
+        return self.hidden_size
+
+    def output_shape(self, inputs: list[Shape], why: Why) -> Shape:
+        shape = inputs[0]
+        name = self.type_name()
+        need_ranks(shape, (2, 3), name)
+        need_input_size(name, shape, self.input_size)
+        directions = 2 if self.bidirectional else 1
+        why.step(f"features: {directions} direction(s) * {self.out_size()} = {directions * self.out_size()}")
+        return (*shape[:-1], directions * self.out_size())
+
+    def params(self, inputs: list[Shape], why: Why) -> Params:
+        directions = 2 if self.bidirectional else 1
+        total = 0
+        for layer in range(self.num_layers):
+            fan_in = self.input_size if layer == 0 else directions * self.out_size()
+            total += directions * self.layer_params(fan_in)
+        why.step(f"params: {self.num_layers} layer(s) * {directions} direction(s), "
+                 f"{self.gates} gate block(s) of {self.hidden_size} = {total}")
+        return Params(total)
+
+    def layer_params(self, fan_in: int) -> int:
+        rows = self.gates * self.hidden_size
+        biases = 2 * rows if self.bias else 0
+        return rows * fan_in + rows * self.out_size() + biases
+
+
+class RNN(_Recurrent):
+    __doc__ = _Recurrent.__doc__
+    nonlinearity: Literal["tanh", "relu"] = "tanh"
+
+
+class GRU(_Recurrent):
+    __doc__ = _Recurrent.__doc__
+    gates: ClassVar[int] = 3
+
+
+class LSTM(_Recurrent):
+    __doc__ = _Recurrent.__doc__
+    gates: ClassVar[int] = 4
+
+    proj_size: NonNegativeInt = 0
+
+    def check(self) -> None:
+        if self.proj_size >= self.hidden_size:
+            raise ArgumentError("proj_size", f"proj_size has to be smaller than hidden_size "
+                                f"(proj_size={self.proj_size}, hidden_size={self.hidden_size})")
+
+    def out_size(self) -> int:
+        return self.proj_size or self.hidden_size
+
+    def layer_params(self, fan_in: int) -> int:
+        return super().layer_params(fan_in) + self.proj_size * self.hidden_size
+
+
+class _Cell(TorchLayer):
+    """Shared rule of the one-step cells: (N, input_size) or (input_size) -> (..., hidden_size)."""
+
+    gates: ClassVar[int] = 1
+
+    input_size: PositiveInt
+    hidden_size: PositiveInt
+    bias: bool = True
+    device: str | None = None
+
+    def output_shape(self, inputs: list[Shape], why: Why) -> Shape:
+        shape = inputs[0]
+        name = self.type_name()
+        need_ranks(shape, (1, 2), name)
+        need_input_size(name, shape, self.input_size)
+        return (*shape[:-1], self.hidden_size)
+
+    def params(self, inputs: list[Shape], why: Why) -> Params:
+        rows = self.gates * self.hidden_size
+        total = rows * (self.input_size + self.hidden_size) + (2 * rows if self.bias else 0)
+        why.step(f"params: {rows}*({self.input_size} + {self.hidden_size})"
+                 + (f" + 2*{rows}" if self.bias else "") + f" = {total}")
+        return Params(total)
+
+
+class RNNCell(_Cell):
+    __doc__ = _Cell.__doc__
+    nonlinearity: Literal["tanh", "relu"] = "tanh"
+
+
+class GRUCell(_Cell):
+    __doc__ = _Cell.__doc__
+    gates: ClassVar[int] = 3
+
+
+class LSTMCell(_Cell):
+    __doc__ = _Cell.__doc__
+    gates: ClassVar[int] = 4

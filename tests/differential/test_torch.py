@@ -1,0 +1,74 @@
+"""Every shipped PyTorch spec and every edge case under cases/pytorch, compared with a real torch forward pass.
+
+For each file: build its modules in torch, run a zero tensor through them
+and require shapecalc's layer names, types, output shapes and parameter
+counts (per layer, trainable split and totals) to equal torch's; where torch
+refuses a module or its input, require shapecalc to refuse the model at the
+same layer entry. An unknown batch (`None` in shapecalc) matches the
+reference's batch of 1.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+import yaml
+
+pytest.importorskip("torch")
+
+from shapecalc.commands.pipeline import analyze_path  # noqa: E402
+from shapecalc.render.json import document  # noqa: E402
+from tests.differential.torch_reference import build  # noqa: E402
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def torch_files() -> list[Path]:
+    files = sorted((ROOT / "specs").rglob("*.yaml")) + sorted((ROOT / "tests/differential/cases/pytorch").glob("*.yaml"))
+    return [f for f in files if (yaml.safe_load(f.read_text()) or {}).get("framework") == "pytorch"]
+
+
+def entry_span(path: Path, index: int) -> tuple[int, int]:
+    """First and last line of the index-th layer entry, read with PyYAML's own composer."""
+    root = yaml.compose(path.read_text())
+    for key, value in root.value:
+        if key.value == "layers":
+            node = value.value[index]
+            last = node.end_mark.line + (1 if node.end_mark.column else 0)
+            return node.start_mark.line + 1, max(last, node.start_mark.line + 1)
+    raise AssertionError("no layers")
+
+
+def same_shape(ours: list, theirs: list) -> bool:
+    """Equal, an unknown (None) size in ours matching any size in torch's."""
+    return len(ours) == len(theirs) and all(a is None or a == b for a, b in zip(ours, theirs, strict=True))
+
+
+@pytest.mark.parametrize("path", torch_files(), ids=lambda p: str(p.relative_to(ROOT)))
+def test_matches_torch(path: Path) -> None:
+    data = yaml.safe_load(path.read_text())
+    reference = build(data)
+    outcome = analyze_path(str(path))
+    if reference.failed_index is not None:
+        first, last = entry_span(path, reference.failed_index)
+        errors = [d for d in outcome.diagnostics if d.severity.value == "error"]
+        assert outcome.exit_code() in (1, 2), f"torch refused entry {reference.failed_index} ({reference.error}) but shapecalc accepted it"
+        assert errors and all(first <= d.line <= last for d in errors), (
+            f"torch refused layer entry {reference.failed_index} (lines {first}-{last}): {reference.error}; "
+            f"shapecalc said: {[(d.line, d.code, d.message) for d in errors]}")
+        return
+    assert outcome.analysis is not None, [d.message for d in outcome.diagnostics]
+    ours = document(outcome.analysis)
+    assert [d for d in ours["diagnostics"] if d["severity"] == "error"] == []
+    rows = ours["layers"]
+    inputs = [row for row in rows if row["type"] == "InputLayer"]
+    assert rows[: len(inputs)] == inputs, "InputLayer rows come first"
+    layers = rows[len(inputs):]
+    assert [(r["name"], r["type"]) for r in layers] == [(t.name, t.type) for t in reference.layers]
+    for row, theirs in zip(layers, reference.layers, strict=True):
+        assert same_shape(row["output_shape"], theirs.output_shape), (row["name"], row["output_shape"], theirs.output_shape)
+        assert (row["params"], row["trainable_params"]) == (theirs.params, theirs.trainable_params), row["name"]
+    if data.get("batch"):
+        assert [r["output_shape"] for r in layers] == [t.output_shape for t in reference.layers]
+    assert (ours["total_params"], ours["trainable_params"]) == (reference.total, reference.trainable)

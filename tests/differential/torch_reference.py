@@ -1,0 +1,180 @@
+"""Builds a `framework: pytorch` model file as real torch.nn modules, runs a forward pass and reads back shapes and parameters.
+
+Deliberately independent of shapecalc's reader: the raw YAML is walked here
+with its three entry forms; each entry becomes `getattr(torch.nn, type)(**args)`
+(the graph joins `Concatenate`/`Cat`/`Add` are small modules defined here), and
+the forward pass runs on a zero tensor of batch 1 (or the file's `batch:`).
+Each layer's output shape is read from the tensor it returns (the first
+element when it returns a tuple, as RNNs and attention do), and its parameter
+count is `sum(p.numel() for p in module.parameters())`.
+"""
+
+from __future__ import annotations
+
+import re
+import warnings
+from dataclasses import dataclass, field
+from typing import Any
+
+COMMON = ("name", "inputs", "trainable", "expect")
+
+# the argument a scalar entry (`BatchNorm2d: 16`) fills, per type
+PRIMARY = {
+    "MaxPool1d": "kernel_size", "MaxPool2d": "kernel_size", "MaxPool3d": "kernel_size",
+    "AvgPool1d": "kernel_size", "AvgPool2d": "kernel_size", "AvgPool3d": "kernel_size",
+    "LPPool1d": "kernel_size", "LPPool2d": "kernel_size", "LPPool3d": "kernel_size",
+    "MaxUnpool1d": "kernel_size", "MaxUnpool2d": "kernel_size", "MaxUnpool3d": "kernel_size",
+    "AdaptiveAvgPool1d": "output_size", "AdaptiveAvgPool2d": "output_size", "AdaptiveAvgPool3d": "output_size",
+    "AdaptiveMaxPool1d": "output_size", "AdaptiveMaxPool2d": "output_size", "AdaptiveMaxPool3d": "output_size",
+    "Upsample": "scale_factor", "UpsamplingNearest2d": "scale_factor", "UpsamplingBilinear2d": "scale_factor",
+    "PixelShuffle": "upscale_factor", "PixelUnshuffle": "downscale_factor", "ChannelShuffle": "groups",
+    "BatchNorm1d": "num_features", "BatchNorm2d": "num_features", "BatchNorm3d": "num_features",
+    "InstanceNorm1d": "num_features", "InstanceNorm2d": "num_features", "InstanceNorm3d": "num_features",
+    "LayerNorm": "normalized_shape", "RMSNorm": "normalized_shape", "LocalResponseNorm": "size",
+    "Dropout": "p", "Dropout1d": "p", "Dropout2d": "p", "Dropout3d": "p", "AlphaDropout": "p",
+    "FeatureAlphaDropout": "p", "LeakyReLU": "negative_slope", "ELU": "alpha", "CELU": "alpha",
+    "GELU": "approximate", "Softshrink": "lambd", "Hardshrink": "lambd", "PReLU": "num_parameters",
+    "Softmax": "dim", "LogSoftmax": "dim", "Softmin": "dim", "GLU": "dim",
+    "ZeroPad1d": "padding", "ZeroPad2d": "padding", "ZeroPad3d": "padding",
+    "ReflectionPad1d": "padding", "ReflectionPad2d": "padding", "ReflectionPad3d": "padding",
+    "ReplicationPad1d": "padding", "ReplicationPad2d": "padding", "ReplicationPad3d": "padding",
+    "CircularPad1d": "padding", "CircularPad2d": "padding", "CircularPad3d": "padding",
+    "Concatenate": "dim", "Cat": "dim",
+}
+
+
+@dataclass
+class TorchLayer:
+    name: str
+    type: str
+    output_shape: list[int]
+    params: int
+    trainable_params: int
+
+
+@dataclass
+class TorchReference:
+    layers: list[TorchLayer] = field(default_factory=list)
+    total: int = 0
+    trainable: int = 0
+    failed_index: int | None = None  # the layer entry torch refused (construction or forward)
+    error: str | None = None
+
+
+def entry_parts(entry: Any) -> tuple[str, dict[str, Any]]:
+    """(type, args) of a layer entry in any of the three forms, with primary scalars expanded."""
+    if isinstance(entry, str):
+        return entry, {}
+    if "type" in entry:
+        args = dict(entry)
+        return args.pop("type"), args
+    ((type_name, value),) = entry.items()
+    if value is None:
+        return type_name, {}
+    if isinstance(value, dict):
+        return type_name, dict(value)
+    return type_name, {PRIMARY[type_name]: value}
+
+
+def auto_name(type_name: str) -> str:
+    """Keras's snake_case rule, the naming convention for PyTorch rows too: Conv2d -> conv2d, ReLU -> re_lu."""
+    name = re.sub(r"(.)([A-Z][a-z]+)", r"\1_\2", type_name)
+    return re.sub(r"([a-z])([A-Z])", r"\1_\2", name).lower()
+
+
+def tuples(value: Any) -> Any:
+    return tuple(tuples(v) for v in value) if isinstance(value, list) else value
+
+
+def make_module(torch: Any, type_name: str, args: dict[str, Any]) -> Any:
+    """The torch.nn module for one entry, plus forward keyword arguments kept out of the constructor."""
+    nn = torch.nn
+
+    class Concatenate(nn.Module):
+        def __init__(self, dim: int = 1):
+            super().__init__()
+            self.dim = dim
+
+        def forward(self, *tensors: Any) -> Any:
+            return torch.cat(tensors, dim=self.dim)
+
+    class Add(nn.Module):
+        def forward(self, *tensors: Any) -> Any:
+            total = tensors[0]
+            for tensor in tensors[1:]:
+                total = total + tensor
+            return total
+
+    joins = {"Concatenate": Concatenate, "Cat": Concatenate, "Add": Add}
+    args = {key: tuples(value) for key, value in args.items()}
+    forward_args = {}
+    if type_name.startswith("MaxUnpool") and "output_size" in args:
+        forward_args["output_size"] = args.pop("output_size")
+    cls = joins.get(type_name) or getattr(nn, type_name)
+    return cls(**args), forward_args
+
+
+def first_tensor(output: Any) -> Any:
+    while isinstance(output, (tuple, list)):
+        output = output[0]
+    return output
+
+
+def call(torch: Any, module: Any, type_name: str, sources: list[Any], forward_args: dict[str, Any]) -> Any:
+    if type_name.startswith("MaxUnpool"):
+        indices = torch.zeros(sources[0].shape, dtype=torch.long)
+        return module(sources[0], indices, **forward_args)
+    if type_name == "MultiheadAttention":
+        query = sources[0]
+        key = sources[1] if len(sources) > 1 else query
+        value = sources[2] if len(sources) > 2 else key
+        return module(query, key, value)
+    if type_name == "Embedding":
+        return module(sources[0].long())
+    return module(*sources)
+
+
+def build(data: dict[str, Any]) -> TorchReference:
+    """Construct and run the file's network in torch; record shapes and counts, or where torch refused."""
+    import torch
+
+    reference = TorchReference()
+    batch = data.get("batch") or 1
+    if "inputs" in data:
+        tensors = {name: torch.zeros((batch, *shape)) for name, shape in data["inputs"].items()}
+    else:
+        tensors = {"input_layer": torch.zeros((batch, *data["input"]))}
+    previous = next(iter(tensors.values()))
+    counters: dict[str, int] = {}
+    modules = []
+    for index, entry in enumerate(data["layers"]):
+        type_name, args = entry_parts(entry)
+        name = args.pop("name", None)
+        names = args.pop("inputs", None)
+        trainable = args.pop("trainable", True)
+        args.pop("expect", None)
+        if name is None:
+            prefix = auto_name(type_name)
+            count = counters.get(prefix, 0)
+            counters[prefix] = count + 1
+            name = prefix if count == 0 else f"{prefix}_{count}"
+        try:
+            module, forward_args = make_module(torch, type_name, args)
+            module.eval()  # no batch statistics: a batch of 1 must pass BatchNorm
+            module.requires_grad_(trainable)
+            names = [names] if isinstance(names, str) else names
+            sources = [tensors[n] for n in names] if names else [previous]
+            with warnings.catch_warnings(), torch.no_grad():
+                warnings.simplefilter("ignore")
+                output = first_tensor(call(torch, module, type_name, sources, forward_args))
+        except Exception as error:  # torch refused the arguments or the input
+            reference.failed_index, reference.error = index, f"{type(error).__name__}: {error}"
+            return reference
+        tensors[name] = previous = output
+        modules.append(module)
+        params = sum(p.numel() for p in module.parameters())
+        trainable_params = sum(p.numel() for p in module.parameters() if p.requires_grad)
+        reference.layers.append(TorchLayer(name, type_name, list(output.shape), params, trainable_params))
+    reference.total = sum(layer.params for layer in reference.layers)
+    reference.trainable = sum(layer.trainable_params for layer in reference.layers)
+    return reference
