@@ -90,14 +90,26 @@ def _parse_document(source: str, what: str) -> object:
         return json.loads(source)
     except ValueError:
         pass
+    except RecursionError:
+        raise ResampleError(f"{what} is nested too deeply; only 1-D and 2-D arrays are explained") from None
     try:
         data = yaml.safe_load(source)
     except yaml.YAMLError as error:
-        first_line = str(error).splitlines()[0] if str(error) else "syntax error"
-        raise ResampleError(f"{what} is not valid JSON or YAML: {first_line}") from None
+        raise ResampleError(f"{what} is not a valid array: {_yaml_problem(error)}") from None
+    except RecursionError:
+        raise ResampleError(f"{what} is nested too deeply; only 1-D and 2-D arrays are explained") from None
     if isinstance(data, dict):
         return _unwrap_mapping(data, what)
     return data
+
+
+def _yaml_problem(error: yaml.YAMLError) -> str:
+    """'expected ',' or ']' at line 1, column 10' rather than PyYAML's multi-line report."""
+    problem = getattr(error, "problem", None) or "syntax error"
+    mark = getattr(error, "problem_mark", None)
+    if mark is None:
+        return problem
+    return f"{problem} at line {mark.line + 1}, column {mark.column + 1}"
 
 
 def _unwrap_mapping(data: dict, what: str) -> object:
@@ -142,7 +154,10 @@ def _number(item: object, where: str, what: str) -> float:
         raise ResampleError(f"{what} has more than 2 dimensions; only 1-D and 2-D arrays are explained")
     if isinstance(item, bool) or not isinstance(item, (int, float)):
         raise ResampleError(f"{what}: {where} holds {item!r}, which is not a number")
-    value = float(item)
+    try:
+        value = float(item)
+    except OverflowError:
+        raise ResampleError(f"{what}: {where} holds a number too large for a float") from None
     if not math.isfinite(value):
         raise ResampleError(f"{what}: {where} holds {item!r}; values must be finite numbers")
     return value

@@ -168,3 +168,24 @@ def test_zeros_with_indices_matches_max_unpool(one_d, seed):
         values, index_values = pooled[0, 0].tolist(), indices[0, 0].tolist()
     result = _ours(values, "zeros", None, SizeRequest(size=kernel), indices=index_values)
     assert_matches(result.to_nested(), reference, values)
+
+
+QUIRKS = [
+    pytest.param([4.0, -2.0], "nearest", 1.2, id="1d-nearest-same-length-uses-formula"),
+    pytest.param([[4.0, -2.0], [1.0, 3.0]], "nearest", 1.2, id="2d-nearest-same-length-copies"),
+    pytest.param([[4.0, -2.0], [1.0, 3.0]], "nearest", 2.4, id="2d-nearest-double-length-halves"),
+    pytest.param([4.0, -2.0], "nearest", 2.4, id="1d-nearest-double-length-uses-formula"),
+    pytest.param([1.0, 5.0, 2.0, 9.0], "bilinear", 1.2, id="1d-linear-same-length-copies"),
+    pytest.param([[1.0, 5.0, 2.0], [3.0, 0.0, 7.0]], "bilinear", 1.2, id="2d-bilinear-same-length-copies"),
+    pytest.param([[1.0, 5.0, 2.0], [3.0, 0.0, 7.0]], "bicubic", 1.2, id="2d-bicubic-same-length-still-maps"),
+]
+
+
+@pytest.mark.parametrize(("values", "mode", "scale"), QUIRKS)
+def test_pytorch_special_cases_when_scale_barely_changes_the_length(torch_interpolate, values, mode, scale):
+    """floor(in * scale) == in (or 2 * in) while 1/scale != in/out: torch's kernels take
+    shortcuts that ignore scale_factor in some modes and ranks, not in others."""
+    result = _ours(values, "pytorch", mode, SizeRequest(scale=scale))
+    align = False if mode in ("bilinear", "bicubic") else None
+    reference = torch_interpolate(values, mode, scale=scale, align_corners=align)
+    assert_matches(result.to_nested(), reference, values)
