@@ -82,13 +82,23 @@ def name_layers(spec: ModelSpec) -> None:
     """Keras's fresh-session auto names: conv2d, conv2d_1, ... in the order layers are written."""
     counters: dict[str, int] = {}
     for layer in spec.layers:
-        if layer.keys.name is not None:
-            layer.name = layer.keys.name
-            continue
-        prefix = type(layer.layer).name_prefix()
-        count = counters.get(prefix, 0)
-        counters[prefix] = count + 1
-        layer.name = prefix if count == 0 else f"{prefix}_{count}"
+        layer.name = _take_name(layer, counters)
+
+
+def _take_name(layer: LayerSpec, counters: dict[str, int]) -> str:
+    """Keras's order: a wrapper's inner layers are made first; unnamed sublayers appear when a layer builds."""
+    for inner in layer.layer.inner_layers():
+        inner.name = _take_name(inner, counters)
+    name = layer.keys.name or _next_name(type(layer.layer).name_prefix(), counters)
+    for prefix in type(layer.layer).built_sublayers:
+        _next_name(prefix, counters)
+    return name
+
+
+def _next_name(prefix: str, counters: dict[str, int]) -> str:
+    count = counters.get(prefix, 0)
+    counters[prefix] = count + 1
+    return prefix if count == 0 else f"{prefix}_{count}"
 
 
 def build_graph(spec: ModelSpec) -> dict[str, Node]:

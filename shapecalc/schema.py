@@ -20,6 +20,7 @@ from shapecalc.source import DocPath, Document
 
 MAX_LAYERS = 200_000
 MAX_NAME = 200
+MAX_WRAPPING = 8  # wrappers within wrappers (TimeDistributed of Bidirectional of ...)
 
 Dim = PositiveInt | None
 ShapeSpec = list[Dim]
@@ -173,8 +174,10 @@ class _Reader:
         self.problem("SC009", "the model has no input shape: add `input: [...]` (without the batch axis)", ())
         return {}, {}
 
-    def read_layer(self, index: int, entry: Any, framework: str) -> LayerSpec | None:
-        path: DocPath = ("layers", index)
+    def read_layer(self, index: int, entry: Any, framework: str, path: DocPath | None = None) -> LayerSpec | None:
+        """One layer entry; `path` is given for an entry nested in a wrapper's `layer:`."""
+        nested = path is not None
+        path = path if path is not None else ("layers", index)
         form = self.entry_form(entry, path)
         if form is None:
             return None
@@ -198,6 +201,12 @@ class _Reader:
         if keys.name is not None and not (0 < len(keys.name) <= MAX_NAME):
             self.problem("SC004", f"a layer name must have 1 to {MAX_NAME} characters", args_path + ("name",))
             return None
+        if nested and (keys.inputs is not None or keys.expect is not None):
+            where = args_path + ("inputs" if keys.inputs is not None else "expect",)
+            self.problem("SC004", f"{type_name}: a wrapped layer takes `inputs:`/`expect:` on its wrapper", where)
+            return None
+        if not self.read_nested(cls, index, raw_args, args_path, framework):
+            return None
         try:
             layer = cls.build(raw_args)
         except ValidationError as error:
@@ -209,6 +218,23 @@ class _Reader:
             return None
         line, column = self.doc.locate(path)
         return LayerSpec(index, type_name, layer, keys, path, args_path, line, column)
+
+    def read_nested(self, cls: type[Layer], index: int, raw_args: dict[str, Any], args_path: DocPath, framework: str) -> bool:
+        """Replace a wrapper's layer entries (`layer:`, `backward_layer:`) by validated LayerSpecs."""
+        ok = True
+        for key in cls.nested_entries:
+            entry = raw_args.get(key)
+            if entry is None:
+                continue
+            if sum(part in ("layer", "backward_layer") for part in args_path) >= MAX_WRAPPING:
+                self.problem("SC008", f"wrappers nested more than {MAX_WRAPPING} deep", args_path + (key,))
+                return False
+            inner = self.read_layer(index, entry, framework, args_path + (key,))
+            if inner is None:
+                ok = False
+            else:
+                raw_args[key] = inner
+        return ok
 
     def entry_form(self, entry: Any, path: DocPath) -> tuple[str, dict[str, Any], DocPath] | None:
         """Type name, arguments and the arguments' document path of one of the three entry forms."""

@@ -2,30 +2,42 @@
 
 The document is built from the parser's event stream with an explicit stack
 instead of PyYAML's recursive composer, so nesting depth and alias expansion
-are bounded *before* anything recurses, and only plain data comes out: mappings,
-lists, strings, integers, floats, booleans and null. Anything else (Python
-object tags, sets, timestamps, binary) is refused with its position.
+are bounded *before* anything recurses, and only plain data comes out:
+mappings with text keys, lists, strings, integers, floats, booleans and null.
+Anything else (Python object tags, sets, binary, merge keys, non-text keys,
+control characters, numbers no tensor could use) is refused with its position.
+Every failure is a SourceError: one line of text, a position and a code.
 """
 
 from __future__ import annotations
 
+import os
+import re
+import stat
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
 
 MAX_FILE_BYTES = 8 * 1024 * 1024
 MAX_DEPTH = 64
-MAX_NODES = 2_000_000  # after alias expansion: what a consumer could have to walk
-MAX_STRING = 10_000
+MAX_NODES = 50_000  # values after alias expansion: what a consumer could have to walk
+MAX_STRING = 10_000  # characters in one scalar
+MAX_INT_BITS = 64  # no framework argument holds more; larger ints cannot always be printed
 
 Position = tuple[int, int]  # 1-based line, column
 DocPath = tuple[str | int, ...]
+
+# Text a terminal or a `path:line:col:` line could misread: control characters
+# other than tab and newline, and lone surrogates (not text at all).
+_UNSAFE_CHARACTER = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\ud800-\udfff]")
+# YAML 1.1 reads `1e-3` and `1.0E5` as text; JSON and YAML 1.2 read them as numbers.
+_EXPONENT_FLOAT = re.compile(r"[-+]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)[eE][-+]?[0-9]+")
 
 
 class SourceError(Exception):
     """A file that cannot be read as a model file; carries the place it went wrong."""
 
     def __init__(self, message: str, line: int = 1, column: int = 1, code: str = "SC001"):
+        message = " ".join(message.split("\n"))
         super().__init__(message)
         self.message = message
         self.line = line
@@ -54,11 +66,21 @@ class Document:
 
 def read_file(path: str) -> Document:
     """Read and parse `path`; every failure is a SourceError with a position."""
-    target = Path(path)
+    raw = _read_bytes(path)
+    return parse_bytes(raw, path)
+
+
+def _read_bytes(path: str) -> bytes:
+    """The file's bytes, refusing what is not a regular file of sane size (a pipe would hang)."""
     try:
-        if target.is_dir():
-            raise SourceError(f"{path} is a directory, not a model file", code="SC001")
-        with target.open("rb") as handle:
+        info = os.stat(path)
+        if stat.S_ISDIR(info.st_mode):
+            raise SourceError(f"{path} is a directory, not a model file")
+        if not stat.S_ISREG(info.st_mode):
+            raise SourceError(f"{path} is not a regular file (a pipe, socket or device)")
+        if info.st_size > MAX_FILE_BYTES:
+            raise _too_large()
+        with open(path, "rb") as handle:
             raw = handle.read(MAX_FILE_BYTES + 1)
     except FileNotFoundError:
         raise SourceError(f"no such file: {path}") from None
@@ -66,22 +88,31 @@ def read_file(path: str) -> Document:
         raise SourceError(f"permission denied: {path}") from None
     except OSError as error:
         raise SourceError(f"cannot read {path}: {error.strerror or error}") from None
+    except ValueError as error:  # a path with a NUL character
+        raise SourceError(f"cannot read {path!r}: {error}") from None
     if len(raw) > MAX_FILE_BYTES:
-        raise SourceError(
-            f"file is larger than {MAX_FILE_BYTES // (1024 * 1024)} MiB; a model file this large is refused",
-            code="SC008",
-        )
-    return parse_bytes(raw, path)
+        raise _too_large()
+    return raw
+
+
+def _too_large() -> SourceError:
+    return SourceError(
+        f"the file is larger than {MAX_FILE_BYTES // (1024 * 1024)} MiB; a model file this large is refused",
+        code="SC008",
+    )
 
 
 def parse_bytes(raw: bytes, path: str = "<string>") -> Document:
     """Decode UTF-8 (a BOM is allowed) and parse the text."""
+    if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
+        raise SourceError("the file is UTF-16 text; save it as UTF-8")
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as error:
         line, column = _offset_to_position(raw, error.start)
+        hint = "; is it a binary file?" if b"\x00" in raw[:4096] or raw.startswith(b"\x89PNG") else ""
         raise SourceError(
-            f"the file is not UTF-8 text (byte 0x{raw[error.start]:02x})", line, column
+            f"the file is not UTF-8 text (byte 0x{raw[error.start]:02x}){hint}", line, column
         ) from None
     return parse_text(text, path)
 
@@ -97,32 +128,55 @@ def parse_text(text: str, path: str = "<string>") -> Document:
         raise
     except RecursionError:
         raise SourceError("the file nests too deeply", code="SC008") from None
+    except MemoryError:
+        raise SourceError("the file needs more memory than a model file may", code="SC008") from None
     except Exception as error:  # yaml.YAMLError and what safe loading can still raise
-        raise _as_source_error(error) from None
+        raise _as_source_error(error, text) from None
     return builder.document()
 
 
-def _offset_to_position(raw: bytes, offset: int) -> Position:
+def _offset_to_position(raw: bytes | str, offset: int) -> Position:
+    newline = b"\n" if isinstance(raw, bytes) else "\n"
     before = raw[:offset]
-    line = before.count(b"\n") + 1
-    column = offset - (before.rfind(b"\n") + 1) + 1
+    line = before.count(newline) + 1
+    column = offset - (before.rfind(newline) + 1) + 1
     return line, column
 
 
-def _as_source_error(error: Exception) -> SourceError:
+def _as_source_error(error: Exception, text: str) -> SourceError:
+    """A parser exception as a one-line, located message, with a hint for the usual causes."""
+    position = getattr(error, "position", None)
+    character = getattr(error, "character", None)
+    if isinstance(position, int) and character is not None:  # yaml.reader.ReaderError
+        line, column = _offset_to_position(text, position)
+        code = ord(character) if isinstance(character, str) else character
+        return SourceError(
+            f"the file holds the character U+{code:04X}, which YAML does not allow in a file "
+            "(write it as an escape in a double-quoted string if it is meant)",
+            line,
+            column,
+        )
     mark = getattr(error, "problem_mark", None) or getattr(error, "context_mark", None)
     problem = getattr(error, "problem", None) or str(error) or type(error).__name__
     context = getattr(error, "context", None)
     message = f"YAML syntax error: {problem}" + (f" ({context})" if context else "")
-    if mark is not None:
-        return SourceError(message, mark.line + 1, mark.column + 1)
-    return SourceError(message)
+    if mark is None:
+        return SourceError(message)
+    offset = getattr(mark, "index", None)
+    if isinstance(offset, int) and 0 <= offset < len(text) and text[offset] == "\t":
+        message += "; a tab character: YAML indents with spaces only"
+    elif "escape" in problem and "Unicode" in problem:
+        message += (
+            "; YAML reads each \\uXXXX escape alone, so a surrogate pair (common in JSON) cannot be read: "
+            "write the character itself or one \\UXXXXXXXX escape"
+        )
+    return SourceError(message, mark.line + 1, mark.column + 1)
 
 
 class _Open:
     """A mapping or sequence being built, with what the builder needs to finish it."""
 
-    __slots__ = ("value", "path", "anchor", "pending_key", "weight")
+    __slots__ = ("value", "path", "anchor", "pending_key", "weight", "is_mapping")
 
     def __init__(self, value: Any, path: DocPath, anchor: str | None):
         self.value = value
@@ -130,6 +184,7 @@ class _Open:
         self.anchor = anchor
         self.pending_key: Any = _NO_KEY
         self.weight = 1
+        self.is_mapping = isinstance(value, dict)
 
 
 _NO_KEY = object()
@@ -147,158 +202,169 @@ class _Builder:
         self.root: Any = None
         self.documents = 0
         self.nodes = 0
-        self._scalars = _ScalarResolver()
+        self.scalars = _ScalarReader()
 
     def document(self) -> Document:
         if self.documents == 0:
-            raise SourceError("the file holds no YAML document")
+            raise SourceError("the file holds only comments; a model file needs `input:` and `layers:`")
         return Document(self.path, self.root, self.positions)
 
     def run(self, text: str) -> None:
         import yaml
 
-        loader_class = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-        loader = loader_class(text)
+        handlers = {
+            yaml.ScalarEvent: self.scalar,
+            yaml.MappingStartEvent: self.open,
+            yaml.SequenceStartEvent: self.open,
+            yaml.MappingEndEvent: self.close,
+            yaml.SequenceEndEvent: self.close,
+            yaml.AliasEvent: self.alias,
+            yaml.DocumentStartEvent: self.start_document,
+        }
+        loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)(text)
         try:
             while loader.check_event():
-                self._handle(loader.get_event(), yaml)
+                event = loader.get_event()
+                handler = handlers.get(type(event))
+                if handler is not None:
+                    handler(event)
         finally:
             loader.dispose()
 
-    def _handle(self, event: Any, yaml: Any) -> None:
-        if isinstance(event, yaml.ScalarEvent):
-            self._anchor_tag_check(event)
-            value = self._scalars.resolve(event)
-            self._add(value, event, 1, event.anchor)
-        elif isinstance(event, (yaml.MappingStartEvent, yaml.SequenceStartEvent)):
-            self._open(event, yaml)
-        elif isinstance(event, (yaml.MappingEndEvent, yaml.SequenceEndEvent)):
-            self._close()
-        elif isinstance(event, yaml.AliasEvent):
-            self._alias(event)
-        elif isinstance(event, yaml.DocumentStartEvent):
-            self.documents += 1
-            if self.documents > 1:
-                line, column = _mark(event)
-                raise SourceError(
-                    "the file holds more than one YAML document (a second `---`); put one model in a file",
-                    line,
-                    column,
-                )
-
-    def _anchor_tag_check(self, event: Any) -> None:
-        tag = getattr(event, "tag", None)
-        if tag and tag not in _PLAIN_TAGS:
-            line, column = _mark(event)
+    def start_document(self, event: Any) -> None:
+        self.documents += 1
+        if self.documents > 1:
             raise SourceError(
-                f"YAML tag {tag!r} is not allowed in a model file (only plain data is read)",
-                line,
-                column,
+                "the file holds more than one YAML document (a second `---`); put one model in a file",
+                *_mark(event),
             )
 
-    def _open(self, event: Any, yaml: Any) -> None:
-        self._anchor_tag_check(event)
+    def scalar(self, event: Any) -> None:
+        where = _mark(event)
+        value = self.scalars.read(event, where)
+        self.count(1, where)
+        self.place(value, 1, event.anchor, where)
+
+    def open(self, event: Any) -> None:
+        where = _mark(event)
+        is_mapping = type(event).__name__ == "MappingStartEvent"
+        _check_container_tag(event.tag, is_mapping, where)
         if len(self.stack) >= MAX_DEPTH:
-            line, column = _mark(event)
-            raise SourceError(
-                f"the file nests deeper than {MAX_DEPTH} levels", line, column, code="SC008"
-            )
-        is_mapping = isinstance(event, yaml.MappingStartEvent)
-        path = self._child_path(event)
-        container = _Open({} if is_mapping else [], path, event.anchor)
+            raise SourceError(f"the file nests deeper than {MAX_DEPTH} levels", *where, code="SC008")
+        self.count(1, where)
+        path = self.slot(where)
         if event.anchor:
             self.open_anchors.add(event.anchor)
-        self.stack.append(container)
+        self.stack.append(_Open({} if is_mapping else [], path, event.anchor))
 
-    def _close(self) -> None:
+    def close(self, event: Any) -> None:
         container = self.stack.pop()
         if container.anchor:
             self.open_anchors.discard(container.anchor)
-        self._attach(container.value, container.weight, container.anchor)
+            self.anchors[container.anchor] = (container.value, container.weight)
+        self.attach(container.value, container.weight)
 
-    def _alias(self, event: Any) -> None:
-        line, column = _mark(event)
+    def alias(self, event: Any) -> None:
+        where = _mark(event)
         if event.anchor in self.open_anchors:
             raise SourceError(
-                f"alias *{event.anchor} refers to a value that contains it (a self-containing value)",
-                line,
-                column,
+                f"alias *{event.anchor} refers to a value that contains it (a self-containing value)", *where
             )
         if event.anchor not in self.anchors:
-            raise SourceError(f"alias *{event.anchor} names no anchor", line, column)
+            raise SourceError(f"alias *{event.anchor} names no anchor", *where)
         value, weight = self.anchors[event.anchor]
-        self._child_path(event)
-        self._attach(value, weight, None)
+        self.count(weight, where)
+        self.place(value, weight, None, where)
 
-    def _add(self, value: Any, event: Any, weight: int, anchor: str | None) -> None:
-        self._child_path(event)
-        self._attach(value, weight, anchor)
+    def count(self, weight: int, where: Position) -> None:
+        """Bound the values a consumer would walk, aliases expanded, before they exist."""
+        self.nodes += weight
+        if self.nodes > MAX_NODES:
+            raise SourceError(
+                f"the file holds (or, through aliases, expands to) more than {MAX_NODES:,} values",
+                *where,
+                code="SC008",
+            )
 
-    def _child_path(self, event: Any) -> DocPath:
-        """Record the position of the node that starts now and return its document path."""
+    def place(self, value: Any, weight: int, anchor: str | None, where: Position) -> None:
+        """A finished scalar or alias: a key of the open mapping, or a value."""
+        if anchor:
+            self.anchors[anchor] = (value, weight)
+        parent = self.stack[-1] if self.stack else None
+        if parent is not None and parent.is_mapping and parent.pending_key is _NO_KEY:
+            self.accept_key(parent, value, where)
+            return
+        self.slot(where)
+        self.attach(value, weight)
+
+    def slot(self, where: Position) -> DocPath:
+        """The document path of the node starting at `where`, recording its position."""
         if not self.stack:
             path: DocPath = ()
         else:
             parent = self.stack[-1]
-            if isinstance(parent.value, list):
+            if not parent.is_mapping:
                 path = parent.path + (len(parent.value),)
             elif parent.pending_key is _NO_KEY:
-                return parent.path  # a mapping key: its position is recorded when attached
+                raise SourceError("a mapping key must be plain text, not a list or mapping", *where)
             else:
-                path = parent.path + (parent.pending_key,)
-                return path  # value of a key: the key's position stands for it
-        self.positions.setdefault(path, _mark(event))
+                return parent.path + (parent.pending_key,)  # the key's position stands for its value
+        self.positions.setdefault(path, where)
         return path
 
-    def _attach(self, value: Any, weight: int, anchor: str | None) -> None:
-        self.nodes += weight
-        if self.nodes > MAX_NODES:
-            raise SourceError(
-                f"the file expands to more than {MAX_NODES:,} values (alias expansion?)",
-                code="SC008",
-            )
-        if anchor:
-            self.anchors[anchor] = (value, weight)
+    def attach(self, value: Any, weight: int) -> None:
         if not self.stack:
             self.root = value
             return
         parent = self.stack[-1]
         parent.weight += weight
-        if isinstance(parent.value, list):
-            parent.value.append(value)
-        elif parent.pending_key is _NO_KEY:
-            self._accept_key(parent, value)
-        else:
+        if parent.is_mapping:
             parent.value[parent.pending_key] = value
             parent.pending_key = _NO_KEY
+        else:
+            parent.value.append(value)
 
-    def _accept_key(self, parent: _Open, key: Any) -> None:
-        mark = self._last_mark
-        if isinstance(key, (dict, list)):
-            raise SourceError("a mapping key must be a plain scalar, not a list or mapping", *mark)
+    def accept_key(self, parent: _Open, key: Any, where: Position) -> None:
+        if not isinstance(key, str):
+            raise SourceError(_key_type_message(key), *where)
         if key in parent.value:
             raise SourceError(
-                f"duplicate key {key!r}: the later value would silently replace the earlier one",
-                *mark,
+                f"duplicate key {key!r}: the later value would silently replace the earlier one", *where
             )
         parent.pending_key = key
-        self.positions[parent.path + (key,)] = mark
-
-    @property
-    def _last_mark(self) -> Position:
-        return self._scalars.last_mark
+        parent.weight += 1
+        self.positions[parent.path + (key,)] = where
 
 
-_PLAIN_TAGS = {
-    "!",
+def _key_type_message(key: Any) -> str:
+    if key is None:
+        return "a mapping key is empty or null; keys must be text"
+    if isinstance(key, bool):
+        return (
+            f"a mapping key reads as the boolean {str(key).lower()} (YAML 1.1 reads yes/no/on/off so); "
+            "keys must be text: put it in quotes"
+        )
+    return f"a mapping key reads as the {type(key).__name__} {key!r}; keys must be text: put it in quotes"
+
+
+_SCALAR_TAGS = {
     "tag:yaml.org,2002:str",
     "tag:yaml.org,2002:int",
     "tag:yaml.org,2002:float",
     "tag:yaml.org,2002:bool",
     "tag:yaml.org,2002:null",
-    "tag:yaml.org,2002:map",
-    "tag:yaml.org,2002:seq",
 }
+_MAP_TAGS = {None, "!", "tag:yaml.org,2002:map"}
+_SEQ_TAGS = {None, "!", "tag:yaml.org,2002:seq"}
+
+
+def _refused_tag(tag: str, where: Position) -> SourceError:
+    return SourceError(f"YAML tag {tag!r} is not allowed in a model file (only plain data is read)", *where)
+
+
+def _check_container_tag(tag: str | None, is_mapping: bool, where: Position) -> None:
+    if tag not in (_MAP_TAGS if is_mapping else _SEQ_TAGS):
+        raise _refused_tag(str(tag), where)
 
 
 def _mark(event: Any) -> Position:
@@ -306,56 +372,109 @@ def _mark(event: Any) -> Position:
     return (mark.line + 1, mark.column + 1) if mark is not None else (1, 1)
 
 
-class _ScalarResolver:
-    """Gives a scalar event its plain value with YAML 1.1 safe-loading rules, refusing the exotic ones."""
+# YAML 1.1's booleans and nulls, looked up before its regular expressions are tried.
+_PLAIN_WORDS: dict[str, Any] = {
+    **dict.fromkeys(["true", "True", "TRUE", "yes", "Yes", "YES", "on", "On", "ON"], True),
+    **dict.fromkeys(["false", "False", "FALSE", "no", "No", "NO", "off", "Off", "OFF"], False),
+    **dict.fromkeys(["null", "Null", "NULL", "~", ""], None),
+}
+
+
+class _ScalarReader:
+    """Gives a scalar event its plain value with YAML 1.1 safe-loading rules, refusing the exotic ones.
+
+    Most scalars are names or small decimal integers, so those skip PyYAML's
+    regex resolver; everything else goes through it and SafeConstructor.
+    """
 
     def __init__(self) -> None:
         import yaml
 
-        self._yaml = yaml
-        self._resolver = yaml.resolver.Resolver()
-        self._constructor = yaml.constructor.SafeConstructor()
-        self.last_mark: Position = (1, 1)
+        self.yaml = yaml
+        self.resolver = yaml.resolver.Resolver()
+        self.first_characters = frozenset(yaml.resolver.Resolver.yaml_implicit_resolvers)
+        constructor = yaml.constructor.SafeConstructor()
+        self.converters = {
+            "tag:yaml.org,2002:int": constructor.construct_yaml_int,
+            "tag:yaml.org,2002:float": constructor.construct_yaml_float,
+            "tag:yaml.org,2002:bool": constructor.construct_yaml_bool,
+            "tag:yaml.org,2002:null": constructor.construct_yaml_null,
+        }
 
-    def resolve(self, event: Any) -> Any:
-        yaml = self._yaml
-        self.last_mark = _mark(event)
+    def read(self, event: Any, where: Position) -> Any:
         text = event.value
         if len(text) > MAX_STRING:
             raise SourceError(
                 f"a value of {len(text):,} characters is longer than the {MAX_STRING:,} allowed",
-                *self.last_mark,
+                *where,
                 code="SC008",
             )
         tag = event.tag
-        if tag in (None, "!"):
-            tag = self._resolver.resolve(yaml.ScalarNode, text, event.implicit)
-        if tag == "tag:yaml.org,2002:str":
-            return _checked_text(text, self.last_mark)
-        node = yaml.ScalarNode(tag, text, event.start_mark, event.end_mark)
-        converters = {
-            "tag:yaml.org,2002:int": self._constructor.construct_yaml_int,
-            "tag:yaml.org,2002:float": self._constructor.construct_yaml_float,
-            "tag:yaml.org,2002:bool": self._constructor.construct_yaml_bool,
-            "tag:yaml.org,2002:null": self._constructor.construct_yaml_null,
-        }
-        convert = converters.get(tag)
-        if convert is None:
-            # timestamps and the like: keep the text, the schema will say what it expected
-            return _checked_text(text, self.last_mark)
+        if tag is None or tag == "!":
+            if not event.implicit[0]:
+                return _checked_text(text, where)  # quoted, or tagged `!`: text as written
+            if text[:1] not in self.first_characters:
+                return _checked_text(text, where)
+            if text.isdigit() and text.isascii() and (text[0] != "0" or len(text) == 1):
+                return int(text) if len(text) < 19 else _checked_int(text, where, lambda: int(text))
+            if text in _PLAIN_WORDS:
+                return _PLAIN_WORDS[text]
+            tag = self.resolver.resolve(self.yaml.ScalarNode, text, (True, False))
+            if tag == "tag:yaml.org,2002:str" and _EXPONENT_FLOAT.fullmatch(text):
+                return float(text)
+        elif tag not in _SCALAR_TAGS:
+            raise _refused_tag(tag, where)
+        if tag == "tag:yaml.org,2002:merge":
+            raise SourceError(
+                "YAML merge keys (`<<: *anchor`) are not supported in a model file: write the arguments out",
+                *where,
+            )
+        convert = self.converters.get(tag)
+        if convert is None:  # text, and timestamps and the like: the schema says what it expected
+            return _checked_text(text, where)
+        node = self.yaml.ScalarNode(tag, text, event.start_mark, event.end_mark)
+        if tag == "tag:yaml.org,2002:int":
+            return _checked_int(text, where, lambda: convert(node))
         try:
             return convert(node)
-        except ValueError:
-            raise SourceError(
-                f"the number {text[:40]}{'...' if len(text) > 40 else ''} cannot be read (too large?)",
-                *self.last_mark,
-                code="SC008",
-            ) from None
+        except (ValueError, KeyError, TypeError, IndexError, ArithmeticError):
+            kind = tag.rsplit(":", 1)[-1]
+            raise SourceError(f"{_clipped(text)!r} is not a valid {kind}", *where) from None
+
+
+def _checked_int(text: str, where: Position, convert: Any) -> int:
+    """An integer within 64 bits: larger ones mean nothing to a framework and may not even print."""
+    too_large = SourceError(
+        f"the integer {_clipped(text)} does not fit in {MAX_INT_BITS} bits; no layer argument can be that large",
+        *where,
+        code="SC008",
+    )
+    if sum(character.isdigit() for character in text) > 1000:
+        raise too_large  # before int() refuses it: Python will not convert more than 4300 digits
+    try:
+        value = convert()
+    except (ValueError, KeyError, TypeError, IndexError, ArithmeticError):
+        value = None
+    if not isinstance(value, int):
+        raise SourceError(f"{_clipped(text)!r} is not a valid integer", *where) from None
+    if value.bit_length() > MAX_INT_BITS:
+        raise too_large
+    return value
+
+
+def _clipped(text: str) -> str:
+    return text if len(text) <= 40 else text[:40] + "..."
 
 
 def _checked_text(text: str, where: Position) -> str:
-    try:
-        text.encode("utf-8")
-    except UnicodeEncodeError:
-        raise SourceError("a string holds a lone surrogate (\\ud800-\\udfff), which is not text", *where) from None
-    return text
+    if text.isascii() and text.isprintable():
+        return text
+    bad = _UNSAFE_CHARACTER.search(text)
+    if bad is None:
+        return text
+    character = ord(bad.group())
+    if 0xD800 <= character <= 0xDFFF:
+        raise SourceError(f"a string holds a lone surrogate (U+{character:04X}), which is not text", *where)
+    raise SourceError(
+        f"a string holds the control character U+{character:04X}; model files hold plain text", *where
+    )

@@ -35,6 +35,20 @@ KERAS: dict[str, str] = {
     "Dense": "keras.core",
     "Flatten": "keras.core",
     "Activation": "keras.core",
+    # recurrent
+    "SimpleRNN": "keras.recurrent",
+    "LSTM": "keras.recurrent",
+    "GRU": "keras.recurrent",
+    "ConvLSTM1D": "keras.recurrent",
+    "ConvLSTM2D": "keras.recurrent",
+    "ConvLSTM3D": "keras.recurrent",
+    # wrappers
+    "Bidirectional": "keras.wrappers",
+    "TimeDistributed": "keras.wrappers",
+    # attention
+    "MultiHeadAttention": "keras.attention",
+    "Attention": "keras.attention",
+    "AdditiveAttention": "keras.attention",
     "Identity": "keras.core",
     "Masking": "keras.core",
     "Reshape": "keras.core",

@@ -58,6 +58,7 @@ def entry_parts(entry: Any) -> tuple[str, dict[str, Any]]:
         "Cropping3D": "cropping", "SpatialDropout1D": "rate", "SpatialDropout2D": "rate",
         "SpatialDropout3D": "rate", "GaussianNoise": "stddev", "GaussianDropout": "rate",
         "ReLU": "max_value", "LeakyReLU": "negative_slope", "ELU": "alpha",
+        "SimpleRNN": "units", "LSTM": "units", "GRU": "units",
     }[type_name]
     return type_name, {primary: value}
 
@@ -71,7 +72,8 @@ def make_layer(keras: Any, type_name: str, args: dict[str, Any]) -> Any:
             args[key] = make_layer(keras, inner_type, inner_args)
     trainable = args.pop("trainable", True)
     layer = getattr(keras.layers, type_name)(**args)
-    layer.trainable = trainable
+    if not trainable:  # setting True would also unfreeze a wrapper's frozen inner layer
+        layer.trainable = False
     return layer
 
 
@@ -154,6 +156,8 @@ def _functional(keras: Any, data: dict[str, Any], batch: Any, reference: KerasRe
         try:
             if type_name == "MultiHeadAttention":
                 output = layer(*sources)
+            elif len(sources) > 1 and isinstance(layer, keras.layers.RNN):  # [sequence, *initial states]
+                output = layer(sources[0], initial_state=sources[1:])
             else:
                 output = layer(sources if len(sources) > 1 else sources[0])
         except Exception as error:
@@ -162,6 +166,8 @@ def _functional(keras: Any, data: dict[str, Any], batch: Any, reference: KerasRe
             return None
         first = output[0] if isinstance(output, (list, tuple)) else output
         tensors[layer.name] = first
+        for tensor_index, tensor in enumerate(output if isinstance(output, (list, tuple)) else []):
+            tensors[f"{layer.name}[{tensor_index}]"] = tensor  # `name[t]`: output t of a multi-output layer
         previous = first
     outputs = [tensors[n] for n in data["outputs"]] if "outputs" in data else [previous]
     return keras.Model(inputs, outputs if len(outputs) > 1 else outputs[0])
