@@ -139,7 +139,7 @@ class _AlongDim(_Elementwise):
 
     def output_shape(self, inputs: list[Shape], why: Why) -> Shape:
         if self.dim is not None:
-            normalize_dim(self.dim, len(inputs[0]))
+            normalize_dim(self.dim, len(inputs[0]), self.type_name())
         return inputs[0]
 
 
@@ -174,7 +174,7 @@ class GLU(TorchLayer):
 
     def output_shape(self, inputs: list[Shape], why: Why) -> Shape:
         shape = inputs[0]
-        axis = normalize_dim(self.dim, len(shape))
+        axis = normalize_dim(self.dim, len(shape), self.type_name())
         size = shape[axis]
         if size is None:
             return shape

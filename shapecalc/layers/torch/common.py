@@ -65,13 +65,13 @@ def need_channels(name: str, got: Dim, expected: int, argument: str, shape: Shap
         )
 
 
-def normalize_dim(dim: int, rank: int, argument: str = "dim") -> int:
+def normalize_dim(dim: int, rank: int, layer: str, argument: str = "dim") -> int:
     """A possibly negative dim as a position, or PyTorch's 'Dimension out of range' error."""
     low, high = -max(rank, 1), max(rank, 1) - 1
     if not low <= dim <= high:
         raise ShapeError(
-            f"Dimension out of range (expected to be in range of [{low}, {high}], but got {dim}) "
-            f"for `{argument}` on an input of rank {rank}",
+            f"{layer}: `{argument}` is out of range (expected to be in range of [{low}, {high}], but got {dim}) "
+            f"for an input of rank {rank}",
             code="SC102",
         )
     return dim % rank if rank else 0

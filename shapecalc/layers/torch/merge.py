@@ -30,7 +30,7 @@ class Concatenate(TorchLayer):
                 raise ShapeError(f"{self.type_name()}: tensors must have the same number of dimensions: got "
                                  f"{torch_size(first)} and {torch_size(shape)} (tensor number {number})",
                                  code="SC103")
-        axis = normalize_dim(self.dim, len(first))
+        axis = normalize_dim(self.dim, len(first), self.type_name())
         for number, shape in enumerate(inputs[1:], start=1):
             for position, (a, b) in enumerate(zip(first, shape, strict=True)):
                 if position != axis and a is not None and b is not None and a != b:

@@ -37,8 +37,8 @@ class Flatten(TorchLayer):
 
     def output_shape(self, inputs: list[Shape], why: Why) -> Shape:
         shape = inputs[0]
-        start = normalize_dim(self.start_dim, len(shape), "start_dim")
-        end = normalize_dim(self.end_dim, len(shape), "end_dim")
+        start = normalize_dim(self.start_dim, len(shape), self.type_name(), "start_dim")
+        end = normalize_dim(self.end_dim, len(shape), self.type_name(), "end_dim")
         if start > end:
             raise ShapeError(f"Flatten: start_dim ({self.start_dim}) cannot come after end_dim ({self.end_dim}) "
                              f"on an input of rank {len(shape)}", code="SC102")
@@ -62,7 +62,7 @@ class Unflatten(TorchLayer):
 
     def output_shape(self, inputs: list[Shape], why: Why) -> Shape:
         shape = inputs[0]
-        axis = normalize_dim(self.dim, len(shape))
+        axis = normalize_dim(self.dim, len(shape), self.type_name())
         size = shape[axis]
         sizes: list[int | None] = list(self.unflattened_size)
         known = product(tuple(s for s in sizes if s != -1)) or 1
