@@ -105,6 +105,48 @@ def resample(
     )
 
 
+@app.command()
+def explain(
+    file: Annotated[str, typer.Argument(help="Model file (YAML or JSON).")],
+    layer: Annotated[str | None, typer.Option("--layer", "-l", help="Explain only this layer (by name).")] = None,
+) -> None:
+    """The arithmetic behind every layer's output shape and parameter count, with the numbers."""
+    from shapecalc.commands.explain import run
+
+    raise typer.Exit(run(file, layer))
+
+
+class Framework(str, Enum):
+    keras = "keras"
+    pytorch = "pytorch"
+
+
+@app.command()
+def calc(
+    operation: Annotated[str, typer.Argument(help="conv (conv1d/2d/3d), pool (maxpool, avgpool), convtranspose or upsample.")],
+    sizes: Annotated[list[int], typer.Argument(help="Input size per spatial axis (one to three), e.g. 28 or 28 28.")],
+    kernel: Annotated[int | None, typer.Option("--kernel", "-k", help="Kernel size.")] = None,
+    pool: Annotated[int | None, typer.Option("--pool", help="Pool size (same as --kernel, for pooling).")] = None,
+    stride: Annotated[int | None, typer.Option("--stride", "-s", help="Stride (pooling: defaults to the pool size).")] = None,
+    padding: Annotated[str | None, typer.Option("--padding", "-p", help="Keras: valid, same, causal. PyTorch: an integer, same, valid.")] = None,
+    dilation: Annotated[int, typer.Option("--dilation", "-d", help="Dilation.")] = 1,
+    ceil_mode: Annotated[bool, typer.Option("--ceil-mode", help="PyTorch pooling: round up.")] = False,
+    output_padding: Annotated[int | None, typer.Option("--output-padding", help="Transposed convolution output padding.")] = None,
+    size: Annotated[int | None, typer.Option("--size", help="Upsampling factor.")] = None,
+    scale: Annotated[float | None, typer.Option("--scale", help="PyTorch Upsample scale_factor (may be fractional).")] = None,
+    framework: Annotated[Framework, typer.Option("--framework", help="Whose conventions.")] = Framework.keras,
+) -> None:
+    """One layer's output size and its formula, without a model file."""
+    from shapecalc.commands.calc import Request, run
+
+    if pool is not None and kernel is not None and pool != kernel:
+        sys.stderr.write("shapecalc calc: give --pool or --kernel, not both\n")
+        raise typer.Exit(2)
+    request = Request(operation, list(sizes), kernel if kernel is not None else pool, stride, padding, dilation,
+                      ceil_mode, output_padding, size, scale, framework.value)
+    raise typer.Exit(run(request))
+
+
 def main() -> None:
     """Console entry point: a last guard so that no input ever ends in a Python traceback."""
     try:

@@ -40,6 +40,12 @@ class Axis:
     stride: int = 1
     pads: tuple[int, int] = (0, 0)
 
+    def remainder(self) -> str:
+        """`(7 - 2) mod 2 = 1`: the working of the pixels the last window cannot reach."""
+        lo, hi = self.pads
+        pads = f" + {lo} + {hi}" if (lo or hi) else ""
+        return f"({self.input}{pads} - {self.span}) mod {self.stride} = {self.dropped}"
+
     @property
     def lost(self) -> int:
         """Real input pixels no window reads: the dropped ones that are not high-side padding."""

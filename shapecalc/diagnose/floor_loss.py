@@ -41,13 +41,6 @@ def sizes_text(values: list) -> str:
     return "x".join("None" if v is None else str(v) for v in values)
 
 
-def remainder_text(axis: Axis) -> str:
-    """`(7 - 2) mod 2 = 1`: the pixels the last window cannot reach."""
-    lo, hi = axis.pads
-    pads = f" + {lo} + {hi}" if (lo or hi) else ""
-    return f"({axis.input}{pads} - {axis.span}) mod {axis.stride} = {axis.dropped}"
-
-
 def floor_message(model: Model, row: Row, losses: list[tuple[int, Axis, int]]) -> str:
     count = len(row.axes)
     window_axes = [axis for axis in row.axes if axis.span]
@@ -58,7 +51,7 @@ def floor_message(model: Model, row: Row, losses: list[tuple[int, Axis, int]]) -
         label = window_label(axis, index, count)
         lost_parts.append(plural(lost, unit_names(label, count)))
         padding_note = f", {axis.dropped - lost} of them padding" if axis.dropped != lost else ""
-        working.append(f"{label}: a = {remainder_text(axis)}{padding_note}")
+        working.append(f"{label}: a = {axis.remainder()}{padding_note}")
     first = losses[0][1]
     message = (
         f"{row.name} floors {before} -> {after}: its windows ({first.span} wide, stride {first.stride}) "

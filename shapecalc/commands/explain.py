@@ -1,0 +1,122 @@
+"""`shapecalc explain FILE [--layer NAME]`: the arithmetic behind every layer's shape and parameter count.
+
+For each layer: what it receives, each spatial axis's formula with the
+numbers put in (`H: floor((28 + 1 + 1 - 3) / 1) + 1 = 28`), the parameter
+count written out (`params: 3*3*1*32 + 32 = 320`), what it gives, and the
+diagnostics found at it. Plain text when piped; colour on a terminal unless
+NO_COLOR is set. User text is never read as Rich markup.
+"""
+
+from __future__ import annotations
+
+import difflib
+import sys
+from collections.abc import Iterator
+from typing import TextIO
+
+from shapecalc.commands.pipeline import analyze_path
+from shapecalc.commands.summarize import wants_colour
+from shapecalc.diagnostics import Diagnostic
+from shapecalc.engine import Analysis, Row
+from shapecalc.render.summary import readable_size, shape_text
+
+Line = tuple[str, str]  # text, style ("" for plain)
+
+SEVERITY_STYLE = {"error": "bold red", "warning": "yellow", "info": "cyan"}
+
+
+def run(path: str, layer: str | None = None) -> int:
+    outcome = analyze_path(path)
+    if outcome.analysis is None:
+        from shapecalc.render.text import diagnostic_line
+
+        for problem in outcome.problems:
+            sys.stderr.write(diagnostic_line(problem) + "\n")
+        return outcome.exit_code()
+    analysis = outcome.analysis
+    if layer is not None and analysis.row(layer) is None and not layer_diagnostics(analysis, layer):
+        sys.stderr.write(unknown_layer(analysis, layer) + "\n")
+        return 2
+    write(list(explain_lines(analysis, layer)), sys.stdout)
+    return outcome.exit_code()
+
+
+def unknown_layer(analysis: Analysis, name: str) -> str:
+    names = [row.name for row in analysis.rows]
+    close = difflib.get_close_matches(name, names, n=1, cutoff=0.5)
+    hint = f"; did you mean {close[0]!r}?" if close else f"; its layers are: {', '.join(names[:12])}" + (
+        ", ..." if len(names) > 12 else "")
+    return f"shapecalc explain: {analysis.path} has no layer named {name!r}{hint}"
+
+
+def layer_diagnostics(analysis: Analysis, name: str) -> list[Diagnostic]:
+    return [d for d in analysis.diagnostics if d.layer == name]
+
+
+def explain_lines(analysis: Analysis, only: str | None = None) -> Iterator[Line]:
+    """The explanation as styled lines: a header, one block per layer, the totals."""
+    yield (f'Model: "{analysis.model}" ({analysis.framework})', "bold")
+    shown = {row.name for row in analysis.rows}
+    for row in analysis.rows:
+        if only is None or row.name == only:
+            yield ("", "")
+            yield from row_lines(analysis, row)
+    failed = [d for d in analysis.diagnostics if d.layer and d.layer not in shown and (only in (None, d.layer))]
+    for diagnostic in failed:
+        yield ("", "")
+        yield (f"{diagnostic.layer}  (line {diagnostic.line}:{diagnostic.column}): not computed", "bold")
+        yield from diagnostic_lines([diagnostic])
+    if only is None:
+        yield ("", "")
+        totals = analysis.totals
+        yield (f"Total params: {totals.total:,} ({readable_size(totals.total)}): "
+               f"{totals.trainable:,} trainable, {totals.non_trainable:,} non-trainable", "bold")
+        unplaced = [d for d in analysis.diagnostics if not d.layer]
+        yield from diagnostic_lines(unplaced)
+
+
+def row_lines(analysis: Analysis, row: Row) -> Iterator[Line]:
+    yield (f"{row.name} ({row.type})  line {row.line}:{row.column}", "bold")
+    if row.spec is None:
+        yield (f"  input shape {shape_text(row.output_shape)}", "")
+        return
+    for index, shape in enumerate(row.input_shapes):
+        source = f"  from {row.inputs[index]}" if index < len(row.inputs) and len(row.input_shapes) > 1 else ""
+        yield (f"  input   {shape_text(shape)}{source}", "")
+    steps = [step for step in row.steps if not step.startswith("params:")]
+    for step in steps:
+        yield (f"  {step}", "")
+    yield (f"  output  {shape_text(row.output_shape)}", "cyan")
+    yield (f"  {params_text(row)}", "green")
+    yield from diagnostic_lines(layer_diagnostics(analysis, row.name))
+
+
+def params_text(row: Row) -> str:
+    """The parameter step as the layer wrote it, and how the count splits."""
+    written = next((step for step in row.steps if step.startswith("params:")), None)
+    params = row.params
+    text = written or f"params: {params.total:,}"
+    if row.spec is not None and not row.spec.keys.trainable and params.total:
+        text += " (trainable: false, so all non-trainable)"
+    elif params.non_trainable and params.trainable:
+        text += f" ({params.trainable:,} trainable, {params.non_trainable:,} non-trainable)"
+    elif params.non_trainable:
+        text += " (non-trainable)"
+    return text
+
+
+def diagnostic_lines(diagnostics: list[Diagnostic]) -> Iterator[Line]:
+    for d in diagnostics:
+        yield (f"  {d.severity.value}[{d.code}] {d.message}", SEVERITY_STYLE[d.severity.value])
+
+
+def write(lines: list[Line], stream: TextIO) -> None:
+    if not wants_colour(stream):
+        stream.write("".join(text + "\n" for text, _ in lines))
+        return
+    from rich.console import Console
+    from rich.text import Text
+
+    console = Console(file=stream, highlight=False, soft_wrap=True)
+    for text, style in lines:
+        console.print(Text(text, style=style))
