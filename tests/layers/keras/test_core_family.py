@@ -172,3 +172,13 @@ def test_unknown_activation_suggests_the_closest_name() -> None:
     with pytest.raises(ArgumentError) as raised:
         build("Activation", {"activation": "sigmoidd"})
     assert "did you mean 'sigmoid'?" in raised.value.message
+
+
+FAMILY_MODULES = ("keras.core", "keras.activations", "keras.regularization", "keras.normalization", "keras.embedding")
+
+
+def test_every_layer_of_the_family_has_a_table_row() -> None:
+    from shapecalc.layers.registry import KERAS
+
+    family = {name for name, target in KERAS.items() if target.partition(":")[0] in FAMILY_MODULES}
+    assert sorted(family - {row[1] for row in SHAPES}) == []
