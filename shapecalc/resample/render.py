@@ -1,4 +1,4 @@
-"""Terminal output for resample: aligned tables, cell explanations, side-by-side comparison.
+"""Terminal output for resample: aligned matrices, cell explanations, side-by-side comparison.
 
 All user-supplied text goes through rich.text.Text with markup disabled, so a value such as
 "[bold]" is printed literally. Colour appears only on a terminal and never with NO_COLOR.
@@ -10,9 +10,7 @@ import sys
 from collections.abc import Sequence
 from typing import TextIO
 
-from rich import box
 from rich.console import Console
-from rich.table import Table
 from rich.text import Text
 
 from shapecalc.resample.apply import ResampleResult
@@ -20,6 +18,8 @@ from shapecalc.resample.conventions import CONVENTIONS
 from shapecalc.resample.explain import CellExplanation
 from shapecalc.resample.floats import format_number
 from shapecalc.resample.matrix import Matrix
+
+COLUMN_GAP = "   "
 
 
 def make_console(file: TextIO | None = None) -> Console:
@@ -66,26 +66,31 @@ def _result_title(result: ResampleResult) -> str:
 
 
 def _print_matrix(console: Console, rows: Sequence[Sequence[float]], ndim: int, title: str) -> None:
-    """A title line (tables would wrap a title wider than themselves), then the table."""
+    """A title line, then the matrix as right-aligned columns under their indices."""
     _line(console, title, "bold")
-    _print_table(console, _matrix_table(rows, ndim))
+    for line in _matrix_lines(rows, ndim):
+        console.print(line, soft_wrap=True)
+    console.print()
 
 
-def _matrix_table(rows: Sequence[Sequence[float]], ndim: int) -> Table:
-    table = Table(box=box.SIMPLE_HEAD, pad_edge=False)
-    table.add_column(Text(""), style="dim", justify="right", no_wrap=True)
-    for column in range(len(rows[0])):
-        table.add_column(Text(str(column)), justify="right", no_wrap=True, header_style="bold cyan")
-    for index, row in enumerate(rows):
-        label = "" if ndim == 1 else str(index)
-        table.add_row(Text(label), *(Text(format_number(value)) for value in row))
-    return table
-
-
-def _print_table(console: Console, table: Table) -> None:
-    """Never squeeze columns (that would split numbers); let wide tables run wide."""
-    needed = console.measure(table).maximum
-    console.print(table, width=max(console.width, needed))
+def _matrix_lines(rows: Sequence[Sequence[float]], ndim: int) -> list[Text]:
+    """Hand-aligned lines rather than a rich Table: a 256 x 256 output renders in a blink,
+    and wide matrices run wide instead of being squeezed into the terminal."""
+    cells = [[format_number(value) for value in row] for row in rows]
+    headers = [str(column) for column in range(len(cells[0]))]
+    labels = ["" if ndim == 1 else str(index) for index in range(len(cells))]
+    widths = [max(len(header), *(len(row[column]) for row in cells)) for column, header in enumerate(headers)]
+    label_width = max(len(label) for label in labels)
+    header = Text(" " * label_width)
+    for text, width in zip(headers, widths, strict=True):
+        header.append(COLUMN_GAP + text.rjust(width), style="bold cyan")
+    lines = [header, Text("─" * len(header), style="dim")]
+    for label, row in zip(labels, cells, strict=True):
+        line = Text()
+        line.append(label.rjust(label_width), style="dim")
+        line.append("".join(COLUMN_GAP + text.rjust(width) for text, width in zip(row, widths, strict=True)))
+        lines.append(line)
+    return lines
 
 
 def _print_explanation(console: Console, explanation: CellExplanation) -> None:

@@ -25,7 +25,7 @@ def test_table_output_is_plain_aligned_text_when_not_a_terminal():
     assert (code, err) == (0, "")
     assert "\x1b[" not in out
     assert "tf-legacy, bilinear: 2x2 -> 4x4" in out
-    assert " 1    53   78.5   104   104" in out
+    assert "1    53   78.5   104   104" in out
 
 
 def test_output_is_deterministic():
