@@ -47,8 +47,8 @@ class Dense(Layer):
         need_min_rank(shape, 2, "Dense")
         if shape[-1] is None:
             raise ShapeError(
-                "Dense needs the last axis of its input to be known, "
-                f"received an input whose last axis is None",
+                "Dense needs the last axis of its input to be known (its kernel has that many rows), "
+                f"but received {format_shape(shape)}",
                 code="SC102",
             )
         why.step(f"last axis: {shape[-1]} -> units = {self.units}")
