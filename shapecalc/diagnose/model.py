@@ -68,6 +68,7 @@ class Model:
     spec: ModelSpec
     diagnostics: list[Diagnostic] = field(default_factory=list)
     rows: dict[str, Row] = field(default_factory=dict)
+    positions: dict[int, int] = field(default_factory=dict, repr=False)  # id(LayerSpec) -> index
 
     @classmethod
     def of(cls, analysis: Analysis, spec: ModelSpec) -> Model:
@@ -91,10 +92,19 @@ class Model:
         """The names feeding a layer entry, as the engine wires them."""
         if layer.keys.inputs is not None:
             return list(layer.keys.inputs)
-        position = self.spec.layers.index(layer)
+        position = self.position_of(layer)
         if position > 0:
             return [self.spec.layers[position - 1].name]
         return list(self.spec.inputs)[:1]
+
+    def position_of(self, layer: LayerSpec) -> int:
+        """Where a layer entry stands in the model, by identity: `list.index` compares LayerSpecs
+        field by field, which made `sources()` quadratic (seconds for a few thousand layers)."""
+        found = self.positions.get(id(layer))
+        if found is None or found >= len(self.spec.layers) or self.spec.layers[found] is not layer:
+            self.positions = {id(entry): i for i, entry in enumerate(self.spec.layers)}
+            found = self.positions[id(layer)]
+        return found
 
     def shape_of(self, name: str) -> Shape | None:
         row = self.rows.get(name)
