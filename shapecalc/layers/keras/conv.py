@@ -62,29 +62,42 @@ def nonpositive_error(layer: str, shape: Shape, axis_text: str) -> ShapeError:
     )
 
 
-class _Conv(Layer):
-    """Shared rule of Conv1D/2D/3D; `rank` is the number of spatial axes."""
+def conv_sizes(
+    layer: str,
+    shape: Shape,
+    spatial: Shape,
+    padding: str,
+    kernel: tuple[int, ...],
+    strides: tuple[int, ...],
+    dilation: tuple[int, ...],
+    why: Why,
+) -> Shape:
+    """Output spatial sizes of a sliding-window layer, each axis's working recorded in `why`."""
+    sizes = []
+    for label, size, k, s, d in zip(spatial_labels(len(spatial)), spatial, kernel, strides, dilation, strict=True):
+        axis = window(size, k, s, explicit_pads(padding, size, k, s, d), d, label=f"{label}: ")
+        if axis.size is not None and axis.size <= 0:
+            raise nonpositive_error(layer, shape, axis.formula)
+        sizes.append(why.axis(axis))
+    return tuple(sizes)
+
+
+class ConvBase(Layer):
+    """What every Keras convolution shares: the window arguments, the bias and the activation."""
 
     rank: ClassVar[int] = 2
 
-    filters: PositiveInt
     kernel_size: PositiveInts
     strides: PositiveInts = 1
     padding: Literal["valid", "same"] = "valid"
     data_format: DataFormat = None
     dilation_rate: PositiveInts = 1
-    groups: PositiveInt = 1
     activation: Setting = None
     use_bias: bool = True
-    kernel_initializer: Setting = "glorot_uniform"
     bias_initializer: Setting = "zeros"
-    kernel_regularizer: Setting = None
     bias_regularizer: Setting = None
     activity_regularizer: Setting = None
-    kernel_constraint: Setting = None
     bias_constraint: Setting = None
-    lora_rank: PositiveInt | None = None
-    lora_alpha: float | None = None
 
     def kernel(self) -> tuple[int, ...]:
         return as_tuple(self.kernel_size, self.rank, "kernel_size")
@@ -97,18 +110,52 @@ class _Conv(Layer):
 
     def check(self) -> None:
         self.kernel(), self.stride(), self.dilation()
-        if self.filters % self.groups:
-            raise ArgumentError(
-                "groups",
-                f"the number of filters must be evenly divisible by the number of groups, "
-                f"received groups={self.groups}, filters={self.filters}",
-            )
+
+    def filter_params(self, inputs: list[Shape], filters: int, groups: int, why: Why) -> Params:
+        """prod(kernel) * (in_channels / groups) * filters weights, plus `filters` biases."""
+        _, channels = split_channels(inputs[0], self.data_format)
+        kernel = self.kernel()
+        per_group = (channels or 0) // groups
+        weights = per_group * filters
+        for k in kernel:
+            weights *= k
+        bias = filters if self.use_bias else 0
+        kernel_text = "*".join(str(k) for k in kernel)
+        bias_text = f" + {bias}" if self.use_bias else ""
+        group_text = f"({channels}/{groups})" if groups > 1 else f"{channels}"
+        why.step(f"params: {kernel_text}*{group_text}*{filters}{bias_text} = {weights + bias}")
+        return Params(weights + bias)
+
+    def refuse_strided_dilation(self) -> None:
+        """Keras's Conv and ConvTranspose (not the depthwise ones) refuse both at once."""
         if max(self.stride()) > 1 and max(self.dilation()) > 1:
             raise ArgumentError(
                 "dilation_rate",
                 f"`strides > 1` not supported in conjunction with `dilation_rate > 1`, "
                 f"received strides={self.strides} and dilation_rate={self.dilation_rate}",
             )
+
+
+class _Conv(ConvBase):
+    """Shared rule of Conv1D/2D/3D; `rank` is the number of spatial axes."""
+
+    filters: PositiveInt
+    groups: PositiveInt = 1
+    kernel_initializer: Setting = "glorot_uniform"
+    kernel_regularizer: Setting = None
+    kernel_constraint: Setting = None
+    lora_rank: PositiveInt | None = None
+    lora_alpha: float | None = None
+
+    def check(self) -> None:
+        super().check()
+        if self.filters % self.groups:
+            raise ArgumentError(
+                "groups",
+                f"the number of filters must be evenly divisible by the number of groups, "
+                f"received groups={self.groups}, filters={self.filters}",
+            )
+        self.refuse_strided_dilation()
 
     def output_shape(self, inputs: list[Shape], why: Why) -> Shape:
         shape = inputs[0]
@@ -122,31 +169,12 @@ class _Conv(Layer):
                 f"(full input shape is {format_shape(shape)})",
                 code="SC102",
             )
-        sizes = []
-        for label, size, k, s, d in zip(
-            spatial_labels(self.rank), spatial, self.kernel(), self.stride(), self.dilation(), strict=True
-        ):
-            pads = explicit_pads(self.padding, size, k, s, d)
-            axis = window(size, k, s, pads, d, label=f"{label}: ")
-            if axis.size is not None and axis.size <= 0:
-                raise nonpositive_error(name, shape, axis.formula)
-            sizes.append(why.axis(axis))
+        sizes = conv_sizes(name, shape, spatial, self.padding, self.kernel(), self.stride(), self.dilation(), why)
         why.step(f"channels: filters = {self.filters}")
         return join_channels(shape[0], tuple(sizes), self.filters, self.data_format)
 
     def params(self, inputs: list[Shape], why: Why) -> Params:
-        _, channels = split_channels(inputs[0], self.data_format)
-        kernel = self.kernel()
-        per_group = (channels or 0) // self.groups
-        weights = per_group * self.filters
-        for k in kernel:
-            weights *= k
-        bias = self.filters if self.use_bias else 0
-        kernel_text = "*".join(str(k) for k in kernel)
-        bias_text = f" + {bias}" if self.use_bias else ""
-        group_text = f"({channels}/{self.groups})" if self.groups > 1 else f"{channels}"
-        why.step(f"params: {kernel_text}*{group_text}*{self.filters}{bias_text} = {weights + bias}")
-        return Params(weights + bias)
+        return self.filter_params(inputs, self.filters, self.groups, why)
 
 
 class Conv1D(_Conv):

@@ -15,14 +15,8 @@ from typing import ClassVar
 
 from shapecalc.layers.args import DataFormat, Padding, PositiveInts, as_tuple
 from shapecalc.layers.base import Layer, Why, need_rank
-from shapecalc.layers.keras.conv import (
-    explicit_pads,
-    join_channels,
-    nonpositive_error,
-    spatial_labels,
-    split_channels,
-)
-from shapecalc.shapes import Shape, window
+from shapecalc.layers.keras.conv import conv_sizes, join_channels, split_channels
+from shapecalc.shapes import Shape
 
 
 class _Pooling(Layer):
@@ -51,14 +45,8 @@ class _Pooling(Layer):
         name = self.type_name()
         need_rank(shape, self.rank + 2, name)
         spatial, channels = split_channels(shape, self.data_format)
-        sizes = []
-        for label, size, p, s in zip(spatial_labels(self.rank), spatial, self.pool(), self.stride(), strict=True):
-            pads = explicit_pads(self.padding, size, p, s, 1)
-            axis = window(size, p, s, pads, label=f"{label}: ")
-            if axis.size is not None and axis.size <= 0:
-                raise nonpositive_error(name, shape, axis.formula)
-            sizes.append(why.axis(axis))
-        return join_channels(shape[0], tuple(sizes), channels, self.data_format)
+        sizes = conv_sizes(name, shape, spatial, self.padding, self.pool(), self.stride(), (1,) * self.rank, why)
+        return join_channels(shape[0], sizes, channels, self.data_format)
 
 
 class MaxPooling1D(_Pooling):
