@@ -1,0 +1,155 @@
+"""Keras attention layers: MultiHeadAttention, Attention (dot-product) and AdditiveAttention.
+
+All are called on [query, value] or [query, value, key] (SPEC §1: `inputs:`
+in that order; the key defaults to the value).
+
+MultiHeadAttention, with h heads, key_dim k, value_dim v (default k), query
+width q, key width kw, value width vw and output width o (`output_shape`, or
+q): projections query q->h*k, key kw->h*k, value vw->h*v (plus a gate q->h*v
+with use_gate), and the output h*v->o. Each projection has a bias over its
+outputs when use_bias:
+
+    params = q*h*k + kw*h*k + vw*h*v + h*v*o (+ q*h*v gate) + biases h*k + h*k + h*v + o (+ h*v)
+
+The output is the query's shape with the last axis replaced by `output_shape`.
+"""
+
+from __future__ import annotations
+
+from typing import ClassVar, Literal
+
+from pydantic import Field
+
+from shapecalc.layers.args import PositiveInt, Setting
+from shapecalc.layers.base import Layer, Params, Why
+from shapecalc.shapes import Shape, ShapeError, format_shape, product
+
+
+def _query_value_key(inputs: list[Shape]) -> tuple[Shape, Shape, Shape]:
+    query, value = inputs[0], inputs[1]
+    return query, value, inputs[2] if len(inputs) > 2 else value
+
+
+def _known_last(shape: Shape, role: str, layer: str) -> int:
+    if shape[-1] is None:
+        raise ShapeError(f"{layer} needs the last axis of the {role} to be known, received {format_shape(shape)}",
+                         code="SC102")
+    return shape[-1]
+
+
+class MultiHeadAttention(Layer):
+    """Multi-head attention: the query's shape with its last axis set to `output_shape` (default: the query's).
+
+    Params: see the module docstring (four einsum projections, each h*k or h*v wide).
+    """
+
+    min_inputs: ClassVar[int] = 2
+    max_inputs: ClassVar[int | None] = 3
+    built_sublayers: ClassVar[tuple[str, ...]] = ("softmax", "dropout")
+
+    num_heads: PositiveInt
+    key_dim: PositiveInt
+    value_dim: PositiveInt | None = None
+    dropout: float = 0.0
+    use_bias: bool = True
+    # Keras's `output_shape` argument; renamed here because `output_shape` is the shape rule's name.
+    projection_shape: PositiveInt | list[PositiveInt] | None = Field(None, alias="output_shape")
+    attention_axes: int | list[int] | None = None
+    sliding_window: PositiveInt | None = None
+    flash_attention: bool | None = None
+    kernel_initializer: Setting = "glorot_uniform"
+    bias_initializer: Setting = "zeros"
+    kernel_regularizer: Setting = None
+    bias_regularizer: Setting = None
+    activity_regularizer: Setting = None
+    kernel_constraint: Setting = None
+    bias_constraint: Setting = None
+    use_gate: bool = False
+    seed: int | None = None
+
+    def output_width(self) -> tuple[int, ...] | None:
+        if not self.projection_shape:
+            return None
+        shape = self.projection_shape
+        return (shape,) if isinstance(shape, int) else tuple(shape)
+
+    def output_shape(self, inputs: list[Shape], why: Why) -> Shape:
+        query, value, key = _query_value_key(inputs)
+        if value[1:-1] != key[1:-1]:
+            raise ShapeError(
+                f"{self.type_name()}: all dimensions of `value` and `key`, except the last one, must be equal, "
+                f"received value {format_shape(value)} and key {format_shape(key)}",
+                code="SC103",
+            )
+        width = self.output_width()
+        output = query if width is None else (*query[:-1], *width)
+        why.step(f"output: query {format_shape(query)} with last axis -> {format_shape(output[len(query) - 1:])[1:-1]}")
+        return output
+
+    def params(self, inputs: list[Shape], why: Why) -> Params:
+        query, value, key = _query_value_key(inputs)
+        name = self.type_name()
+        q = _known_last(query, "query", name)
+        v_in = _known_last(value, "value", name)
+        k_in = _known_last(key, "key", name)
+        heads, kd = self.num_heads, self.key_dim
+        vd = self.value_dim or kd
+        width = self.output_width()
+        out = product(width) if width else q
+        projections = [("query", q, heads * kd), ("key", k_in, heads * kd), ("value", v_in, heads * vd)]
+        if self.use_gate:
+            projections.append(("gate", q, heads * vd))
+        projections.append(("output", heads * vd, out or 0))
+        total = 0
+        for role, fan_in, fan_out in projections:
+            count = fan_in * fan_out + (fan_out if self.use_bias else 0)
+            bias_text = f" + {fan_out}" if self.use_bias else ""
+            why.step(f"{role}: {fan_in}*{fan_out}{bias_text} = {count}")
+            total += count
+        why.step(f"params: {' + '.join(role for role, _, _ in projections)} = {total}")
+        return Params(total)
+
+
+
+class _ScoreAttention(Layer):
+    """[query, value(, key)] -> (batch, Tq, value's last axis)."""
+
+    min_inputs: ClassVar[int] = 2
+    max_inputs: ClassVar[int | None] = 3
+
+    dropout: float = 0.0
+    seed: int | None = None
+
+    def output_shape(self, inputs: list[Shape], why: Why) -> Shape:
+        query, value, _ = _query_value_key(inputs)
+        output = (*query[:-1], value[-1])
+        why.step(f"output: query {format_shape(query)} with the value's last axis {value[-1]}")
+        return output
+
+
+class Attention(_ScoreAttention):
+    """Dot-product attention: (batch, Tq, dim) -> (batch, Tq, value dim).
+
+    Params: 1 scale with use_scale, 1 more weight with score_mode='concat'.
+    """
+
+    use_scale: bool = False
+    score_mode: Literal["dot", "concat"] = "dot"
+
+    def params(self, inputs: list[Shape], why: Why) -> Params:
+        count = int(self.use_scale) + int(self.score_mode == "concat")
+        why.step(f"params: scale {int(self.use_scale)} + concat weight {int(self.score_mode == 'concat')} = {count}")
+        return Params(count)
+
+
+class AdditiveAttention(_ScoreAttention):
+    """Bahdanau attention: (batch, Tq, dim) -> (batch, Tq, value dim); params: `dim` scales with use_scale."""
+
+    use_scale: bool = True
+
+    def params(self, inputs: list[Shape], why: Why) -> Params:
+        if not self.use_scale:
+            return Params()
+        dim = _known_last(inputs[0], "query", self.type_name())
+        why.step(f"params: scale vector of the query's last axis = {dim}")
+        return Params(dim)

@@ -1,0 +1,238 @@
+"""Keras recurrent layers: SimpleRNN, LSTM, GRU and ConvLSTM1D/2D/3D.
+
+A recurrent layer reads (batch, time, features) and gives (batch, units), or
+(batch, time, units) with `return_sequences`. With `return_state` it has
+several outputs: the output, then one (batch, units) state per state of the
+cell (LSTM and ConvLSTM: h and c; SimpleRNN and GRU: h). Extra inputs after
+the sequence are the initial states (`inputs: [x, "encoder[1]", "encoder[2]"]`).
+
+Parameters, with n input features and u units (g gates, bias per gate):
+
+    SimpleRNN  u*(n + u) + u
+    LSTM       4*(u*(n + u) + u)
+    GRU        3*(u*(n + u) + u), plus another 3*u recurrent biases with reset_after (Keras 3's default)
+    ConvLSTM   4*(prod(k)*n*f + prod(k)*f*f + f)   (input and recurrent kernels, f filters)
+"""
+
+from __future__ import annotations
+
+from typing import ClassVar, Literal
+
+from shapecalc.layers.args import DataFormat, PositiveInt, PositiveInts, Setting
+from shapecalc.layers.base import ArgumentError, Layer, Params, Why, need_rank
+from shapecalc.layers.keras.conv import (
+    explicit_pads,
+    join_channels,
+    nonpositive_error,
+    spatial_labels,
+    split_channels,
+)
+from shapecalc.shapes import Shape, ShapeError, format_shape, product, window
+
+
+class Recurrent(Layer):
+    """What every Keras RNN layer shares: the sequence flags and the output/state rule."""
+
+    states: ClassVar[int] = 1  # state tensors of the cell: also the initial-state inputs it takes
+    max_inputs: ClassVar[int | None] = 2
+
+    return_sequences: bool = False
+    return_state: bool = False
+    go_backwards: bool = False
+    stateful: bool = False
+    dropout: float = 0.0
+    recurrent_dropout: float = 0.0
+    seed: int | None = None
+    activation: Setting = "tanh"  # the weights' settings change values, not shapes
+    use_bias: bool = True
+    kernel_initializer: Setting = "glorot_uniform"
+    recurrent_initializer: Setting = "orthogonal"
+    bias_initializer: Setting = "zeros"
+    kernel_regularizer: Setting = None
+    recurrent_regularizer: Setting = None
+    bias_regularizer: Setting = None
+    activity_regularizer: Setting = None
+    kernel_constraint: Setting = None
+    recurrent_constraint: Setting = None
+    bias_constraint: Setting = None
+
+    def output_shape(self, inputs: list[Shape], why: Why) -> Shape | list[Shape]:
+        sequence = inputs[0]
+        need_rank(sequence, self.sequence_rank(), self.type_name(), " (batch, time, ...)")
+        if self.stateful and sequence[0] is None:
+            raise ShapeError(
+                f"{self.type_name()} with stateful=True needs a static batch size, "
+                f"received {format_shape(sequence)}: set `batch:` in the model file",
+                code="SC102",
+            )
+        batch, steps = sequence[0], sequence[1]
+        state = (batch, *self.step_output(sequence, why))
+        output = (batch, steps, *state[1:]) if self.return_sequences else state
+        why.step(f"output: {format_shape(output)}" + (" (every time step)" if self.return_sequences else " (last time step)"))
+        if not self.return_state:
+            return output
+        why.step(f"states: {self.states} x {format_shape(state)}")
+        return [output] + [state] * self.states
+
+    def sequence_rank(self) -> int:
+        return 3
+
+    def step_output(self, sequence: Shape, why: Why) -> Shape:
+        """The shape of one time step's output, batch axis excluded."""
+        raise NotImplementedError
+
+
+class _Dense(Recurrent):
+    """Shared arguments of SimpleRNN, LSTM and GRU (a dense cell of `units`)."""
+
+    gates: ClassVar[int] = 1
+
+    units: PositiveInt
+    unroll: bool = False
+
+    def step_output(self, sequence: Shape, why: Why) -> Shape:
+        if sequence[-1] is None:
+            raise ShapeError(
+                f"{self.type_name()} needs the feature axis of its input to be known, "
+                f"received {format_shape(sequence)}",
+                code="SC102",
+            )
+        return (self.units,)
+
+    def bias_sets(self) -> int:
+        """Bias vectors per gate."""
+        return 1
+
+    def params(self, inputs: list[Shape], why: Why) -> Params:
+        n, u, g = inputs[0][-1] or 0, self.units, self.gates
+        biases = self.bias_sets() if self.use_bias else 0
+        per_gate = u * (n + u) + biases * u
+        bias_text = "" if not biases else f" + {biases}*{u}" if biases > 1 else f" + {u}"
+        gate_text = f"{g}*" if g > 1 else ""
+        why.step(f"params: {gate_text}({u}*({n} + {u}){bias_text}) = {g * per_gate}")
+        return Params(g * per_gate)
+
+
+class SimpleRNN(_Dense):
+    """h_t = activation(W x_t + U h_(t-1) + b): u*(n + u) + u params."""
+
+    primary: ClassVar[str | None] = "units"
+
+
+class LSTM(_Dense):
+    """Four gates (input, forget, cell, output): 4*(u*(n + u) + u) params; states h and c."""
+
+    primary: ClassVar[str | None] = "units"
+    gates: ClassVar[int] = 4
+    states: ClassVar[int] = 2
+    max_inputs: ClassVar[int | None] = 3
+
+    recurrent_activation: Setting = "sigmoid"
+    unit_forget_bias: bool = True
+    use_cudnn: bool | Literal["auto"] = "auto"
+
+
+class GRU(_Dense):
+    """Three gates (update, reset, candidate): 3*(u*(n + u) + u) params, plus 3*u more with reset_after."""
+
+    primary: ClassVar[str | None] = "units"
+    gates: ClassVar[int] = 3
+
+    recurrent_activation: Setting = "sigmoid"
+    reset_after: bool = True
+    use_cudnn: bool | Literal["auto"] = "auto"
+
+    def bias_sets(self) -> int:
+        """reset_after keeps separate input and recurrent biases."""
+        return 2 if self.reset_after else 1
+
+
+class _ConvLSTM(Recurrent):
+    """An LSTM whose gates are convolutions: each time step is a (spatial..., channels) image.
+
+    The input convolution follows Conv's rule per spatial axis
+    (out = floor((i + lo + hi - d*(k-1) - 1)/s) + 1); the recurrent one is
+    always 'same', so the state keeps the output's size.
+    """
+
+    rank: ClassVar[int] = 2
+    states: ClassVar[int] = 2
+    max_inputs: ClassVar[int | None] = 3
+
+    filters: PositiveInt
+    kernel_size: PositiveInts
+    strides: PositiveInts = 1
+    padding: Literal["valid", "same"] = "valid"
+    data_format: DataFormat = None
+    dilation_rate: PositiveInts = 1
+    recurrent_activation: Setting = "sigmoid"
+    unit_forget_bias: bool = True
+
+    def tuples(self) -> tuple[tuple[int, ...], tuple[int, ...], tuple[int, ...]]:
+        from shapecalc.layers.args import as_tuple
+
+        return (
+            as_tuple(self.kernel_size, self.rank, "kernel_size"),
+            as_tuple(self.strides, self.rank, "strides"),
+            as_tuple(self.dilation_rate, self.rank, "dilation_rate"),
+        )
+
+    def check(self) -> None:
+        _, strides, dilation = self.tuples()
+        if max(strides) > 1 and max(dilation) > 1:
+            raise ArgumentError(
+                "dilation_rate",
+                "specifying `strides > 1` is not compatible with `dilation_rate > 1`, "
+                f"received strides={self.strides} and dilation_rate={self.dilation_rate}",
+            )
+
+    def sequence_rank(self) -> int:
+        return self.rank + 3
+
+    def step_output(self, sequence: Shape, why: Why) -> Shape:
+        name = self.type_name()
+        step = (sequence[0], *sequence[2:])
+        spatial, channels = split_channels(step, self.data_format)
+        if None in spatial:
+            raise ShapeError(
+                f"{name} layers only support static input shapes for the spatial dimensions, "
+                f"received {format_shape(sequence)}",
+                code="SC102",
+            )
+        if channels is None:
+            raise ShapeError(
+                f"{name} needs the channel axis of its input to be known, received {format_shape(sequence)}",
+                code="SC102",
+            )
+        sizes = []
+        for label, size, k, s, d in zip(spatial_labels(self.rank), spatial, *self.tuples(), strict=True):
+            axis = window(size, k, s, explicit_pads(self.padding, size, k, s, d), d, label=f"{label}: ")
+            if axis.size is not None and axis.size <= 0:
+                raise nonpositive_error(name, sequence, axis.formula)
+            sizes.append(why.axis(axis))
+        return join_channels(sequence[0], tuple(sizes), self.filters, self.data_format)[1:]
+
+    def params(self, inputs: list[Shape], why: Why) -> Params:
+        _, channels = split_channels((inputs[0][0], *inputs[0][2:]), self.data_format)
+        kernel, _, _ = self.tuples()
+        taps, n, f = product(kernel) or 0, channels or 0, self.filters
+        bias = f if self.use_bias else 0
+        total = 4 * (taps * n * f + taps * f * f + bias)
+        bias_text = f" + {f}" if bias else ""
+        why.step(f"params: 4*({taps}*{n}*{f} + {taps}*{f}*{f}{bias_text}) = {total}")
+        return Params(total)
+
+
+class ConvLSTM1D(_ConvLSTM):
+    __doc__ = _ConvLSTM.__doc__
+    rank: ClassVar[int] = 1
+
+
+class ConvLSTM2D(_ConvLSTM):
+    __doc__ = _ConvLSTM.__doc__
+    rank: ClassVar[int] = 2
+
+
+class ConvLSTM3D(_ConvLSTM):
+    __doc__ = _ConvLSTM.__doc__
+    rank: ClassVar[int] = 3
