@@ -1,22 +1,33 @@
 """Walks a validated model through its layers and returns an Analysis: plain data, no rendering.
 
 It names layers as a fresh Keras session would, wires the graph (the previous
-layer by default, `inputs:` where given), computes every output shape and
-parameter count through the layers' own rules, and turns what went wrong
+layer by default, `inputs:` where given, `Reuse` entries calling a layer
+again), computes every output shape and parameter count through the layers'
+own rules, orders the rows as Keras's summary does, and turns what went wrong
 into diagnostics. One mistake gives one diagnostic: layers downstream of a
 failed layer are skipped in silence.
+
+Vocabulary: a *node* is one call of a layer (Keras's `Node`): a layer entry
+is its layer's first call, each `Reuse` entry another one. Calls of a layer
+are numbered 0, 1, ... in the order they are evaluated, and a node's output
+tensors 0, 1, ...; "Connected to" shows `layer[call][tensor]` as Keras does.
 """
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 from shapecalc.diagnostics import Diagnostic
 from shapecalc.layers.base import Params, Why
+from shapecalc.limits import check_layer
 from shapecalc.schema import LayerSpec, ModelSpec, SchemaErrors
 from shapecalc.shapes import Axis, Shape, ShapeError, format_shape
 
 INPUT_TYPE = "InputLayer"
+REUSE_TYPE = "Reuse"
+
+Connection = tuple[str, int, int]  # (layer name, call index, tensor index), Keras's name[node][tensor]
 
 
 @dataclass
@@ -34,6 +45,7 @@ class Row:
     axes: list[Axis] = field(default_factory=list)
     input_shapes: list[Shape] = field(default_factory=list)
     spec: LayerSpec | None = None
+    connections: list[Connection] = field(default_factory=list)
 
     @property
     def main_shape(self) -> Shape:
@@ -55,6 +67,7 @@ class Analysis:
     totals: Params
     input_names: list[str] = field(default_factory=list)
     output_names: list[str] = field(default_factory=list)
+    connected_column: bool = False  # Keras adds "Connected to" unless the graph is a plain chain
 
     def row(self, name: str) -> Row | None:
         return next((row for row in self.rows if row.name == name), None)
@@ -62,12 +75,31 @@ class Analysis:
 
 @dataclass
 class Node:
-    """A vertex of the layer graph: an input or a layer entry, and the names feeding it."""
+    """A vertex of the graph: an input, or one call of a layer, with the references feeding it."""
 
-    name: str
+    name: str  # how `inputs:` and `outputs:` refer to it
     spec: LayerSpec | None
-    sources: list[str]
+    sources: list[str]  # references as written
     shape: Shape | None = None  # for inputs
+    layer: str = ""  # the layer it calls: its own name, or a Reuse entry's target
+    links: list[tuple[str, int]] = field(default_factory=list)  # (node name, tensor index) per source
+    call: int = 0  # Keras's node index among the calls of `layer`, set when evaluated
+
+    @property
+    def is_input(self) -> bool:
+        return self.spec is None
+
+
+@dataclass
+class Call:
+    """What one evaluated node received and produced."""
+
+    node: str
+    inputs: list[Shape]
+    output: Shape | list[Shape]
+    params: Params
+    connections: list[Connection]
+    why: Why
 
 
 def analyze(spec: ModelSpec) -> Analysis:
@@ -78,10 +110,21 @@ def analyze(spec: ModelSpec) -> Analysis:
     return _Walker(spec, nodes).run(order)
 
 
+def is_reuse(layer: LayerSpec) -> bool:
+    return layer.type_name == REUSE_TYPE
+
+
 def name_layers(spec: ModelSpec) -> None:
-    """Keras's fresh-session auto names: conv2d, conv2d_1, ... in the order layers are written."""
+    """Keras's fresh-session auto names: conv2d, conv2d_1, ... in the order layers are written.
+
+    A Reuse entry creates no layer, so it takes no auto name: its node is
+    named by its `name:` key, or by a key no `inputs:` would write.
+    """
     counters: dict[str, int] = {}
     for layer in spec.layers:
+        if is_reuse(layer):
+            layer.name = layer.keys.name or f"{layer.layer.layer} (call at layers[{layer.index}])"  # type: ignore[attr-defined]
+            continue
         layer.name = _take_name(layer, counters)
 
 
@@ -102,38 +145,109 @@ def _next_name(prefix: str, counters: dict[str, int]) -> str:
 
 
 def build_graph(spec: ModelSpec) -> dict[str, Node]:
-    """Nodes by name; SC005/SC006 problems are raised as SchemaErrors."""
+    """Nodes by name, each source resolved; SC005/SC006 problems are raised as SchemaErrors."""
     problems: list[Diagnostic] = []
     nodes: dict[str, Node] = {}
     for name, shape in spec.inputs.items():
-        nodes[name] = Node(name, None, [], shape=(spec.batch, *shape))
-    input_names = list(spec.inputs)
-    previous = input_names[0] if input_names else None
+        nodes[name] = Node(name, None, [], shape=(spec.batch, *shape), layer=name)
+    previous = next(iter(spec.inputs), None)
     for layer in spec.layers:
         if layer.name in nodes:
-            problems.append(_at(spec, layer, "SC006", f"duplicate layer name {layer.name!r}: names must be unique"))
+            problems.append(_duplicate(spec, layer, nodes[layer.name]))
             continue
         sources = layer.keys.inputs if layer.keys.inputs is not None else ([previous] if previous else [])
-        nodes[layer.name] = Node(layer.name, layer, list(sources))
+        nodes[layer.name] = Node(layer.name, layer, list(sources), layer=layer.name)
         previous = layer.name
+    problems += _resolve_reuse(spec, nodes)
     for node in nodes.values():
-        for source in node.sources:
-            if source not in nodes:
-                problems.append(_unknown_reference(spec, node, source, nodes))
+        for index, source in enumerate(node.sources):
+            link = resolve(source, nodes)
+            if link is None:
+                problems.append(_unknown_reference(spec, node, index, source, nodes))
+            else:
+                node.links.append(link)
+    for index, name in enumerate(spec.outputs or []):
+        if resolve(name, nodes) is None:
+            line, column = spec.document.locate(("outputs", index))
+            problems.append(Diagnostic("SC005", f"output {name!r} is not a layer or input of this model"
+                                       f"{_hint(name, nodes)}", None, line, column, spec.path))
     if problems:
-        raise SchemaErrors(problems)
+        raise SchemaErrors(sorted(problems, key=Diagnostic.sort_key))
     return nodes
 
 
-def _unknown_reference(spec: ModelSpec, node: Node, source: str, nodes: dict[str, Node]) -> Diagnostic:
+_REFERENCE = re.compile(r"^(?P<name>.+?)(?:\[(?P<first>\d+)\])(?:\[(?P<second>\d+)\])?$")
+
+
+def resolve(reference: str, nodes: dict[str, Node]) -> tuple[str, int] | None:
+    """(node name, tensor index) that a reference means, or None if it names nothing.
+
+    `name` is the node's first output; `name[t]` its output t (a layer with
+    several outputs); `name[n][t]` Keras's notation, output t of call n of
+    layer `name` (calls counted in file order).
+    """
+    if reference in nodes:
+        return reference, 0
+    match = _REFERENCE.match(reference)
+    if match is None or match["name"] not in nodes:
+        return None
+    name = match["name"]
+    if match["second"] is None:
+        return name, int(match["first"])
+    calls = [node.name for node in nodes.values() if node.layer == nodes[name].layer]
+    call = int(match["first"])
+    return (calls[call], int(match["second"])) if call < len(calls) else None
+
+
+def _resolve_reuse(spec: ModelSpec, nodes: dict[str, Node]) -> list[Diagnostic]:
+    """Point every Reuse node at the layer it calls (following Reuse names to their layer)."""
+    problems = []
+    for node in nodes.values():
+        if node.spec is None or not is_reuse(node.spec):
+            continue
+        target = node.spec.layer.layer  # type: ignore[attr-defined]
+        seen = {node.name}
+        while target in nodes and nodes[target].spec is not None and is_reuse(nodes[target].spec) and target not in seen:
+            seen.add(target)
+            target = nodes[target].spec.layer.layer  # type: ignore[union-attr]
+        found = nodes.get(target)
+        if found is None or found.spec is None or is_reuse(found.spec):
+            what = "an input, not a layer" if found is not None and found.spec is None else "not a layer of this model"
+            line, column = spec.document.locate(node.spec.args_path + ("layer",))
+            problems.append(Diagnostic("SC005", f"Reuse: {target!r} is {what}{_hint(target, nodes, layers_only=True)}",
+                                       None, line, column, spec.path))
+        else:
+            node.layer = target
+    return problems
+
+
+def _hint(name: str, nodes: dict[str, Node], layers_only: bool = False) -> str:
     import difflib
 
-    close = difflib.get_close_matches(source, list(nodes), n=1, cutoff=0.6)
-    hint = f"; did you mean {close[0]!r}?" if close else ""
+    known = [n for n, node in nodes.items() if not (node.spec is not None and is_reuse(node.spec) and node.spec.keys.name is None)]
+    if layers_only:
+        known = [n for n in known if nodes[n].spec is not None and not is_reuse(nodes[n].spec)]
+    close = difflib.get_close_matches(name, known, n=1, cutoff=0.6)
+    return f"; did you mean {close[0]!r}?" if close else ""
+
+
+def _unknown_reference(spec: ModelSpec, node: Node, index: int, source: str, nodes: dict[str, Node]) -> Diagnostic:
     assert node.spec is not None
-    line, column = spec.document.locate(node.spec.args_path + ("inputs",))
-    return Diagnostic("SC005", f"{node.name}: input {source!r} is not a layer or input of this model{hint}",
-                      node.name, line, column, spec.path)
+    line, column = spec.document.locate(node.spec.args_path + ("inputs", index))
+    who = node.layer if node.spec.keys.name is not None or not is_reuse(node.spec) else f"Reuse of {node.layer!r}"
+    return Diagnostic("SC005", f"{who}: input {source!r} is not a layer or input of this model{_hint(source, nodes)}",
+                      node.spec.name, line, column, spec.path)
+
+
+def _duplicate(spec: ModelSpec, layer: LayerSpec, first: Node) -> Diagnostic:
+    line, column = spec.document.locate(layer.args_path + ("name",))
+    if first.spec is None:
+        where = "an input"
+    else:
+        where = f"the layer at line {first.spec.line}"
+    auto = "" if layer.keys.name is not None else " (Keras's automatic name for this layer)"
+    return Diagnostic("SC006", f"duplicate layer name {layer.name!r}{auto}: {where} has it already; names must be unique",
+                      layer.name, line, column, spec.path)
 
 
 def evaluation_order(spec: ModelSpec, nodes: dict[str, Node]) -> list[str]:
@@ -143,21 +257,23 @@ def evaluation_order(spec: ModelSpec, nodes: dict[str, Node]) -> list[str]:
     for root in nodes:
         if state.get(root):
             continue
-        stack = [(root, iter(nodes[root].sources))]
+        stack = [(root, iter(nodes[root].links))]
         state[root] = 1
         while stack:
             name, pending = stack[-1]
-            source = next(pending, None)
-            if source is None:
+            link = next(pending, None)
+            if link is None:
                 stack.pop()
                 state[name] = 2
                 order.append(name)
-            elif state.get(source) == 1:
+            elif state.get(link[0]) == 1:
+                cycle = [entry for entry, _ in stack]
+                cycle = cycle[cycle.index(link[0]):] + [link[0]]
                 raise SchemaErrors([_at(spec, nodes[name].spec, "SC007",
-                                        f"{name}: cycle in the layer graph through {source!r}")])
-            elif not state.get(source):
-                state[source] = 1
-                stack.append((source, iter(nodes[source].sources)))
+                                        f"{name}: cycle in the layer graph: {' -> '.join(reversed(cycle))}")])
+            elif not state.get(link[0]):
+                state[link[0]] = 1
+                stack.append((link[0], iter(nodes[link[0]].links)))
     return order
 
 
@@ -166,65 +282,228 @@ def _at(spec: ModelSpec, layer: LayerSpec | None, code: str, message: str) -> Di
     return Diagnostic(code, message, layer.name if layer else None, line, column, spec.path)
 
 
+def keras_order(nodes: dict[str, Node], outputs: list[str], inputs: list[str]) -> tuple[list[str], dict[str, int]]:
+    """Keras 3's `map_graph`: the layers of the model in summary order, and each node's depth.
+
+    A depth-first walk from the outputs (sources in order) numbers each
+    layer when first reached and lists nodes after their sources. Walking
+    that list backwards, a node's depth is the largest depth of the nodes it
+    feeds plus one (outputs 0), and a layer takes the largest depth of its
+    calls. Layers are listed by decreasing depth, ties by walk number. Inputs
+    that feed no output still appear, at depth 0, before the rest. Nodes the
+    walk never reaches are not in the model at all.
+    """
+    finished: set[str] = set()
+    walk: list[str] = []
+    first_seen: dict[str, int] = {}
+
+    def visit(start: str) -> None:
+        stack = [(start, iter(nodes[start].links))]
+        if start in finished:
+            return
+        first_seen.setdefault(nodes[start].layer, len(first_seen))
+        while stack:
+            name, pending = stack[-1]
+            link = next(pending, None)
+            if link is None:
+                stack.pop()
+                if name not in finished:
+                    finished.add(name)
+                    walk.append(name)
+            elif link[0] not in finished and all(link[0] != entry for entry, _ in stack):
+                first_seen.setdefault(nodes[link[0]].layer, len(first_seen))
+                stack.append((link[0], iter(nodes[link[0]].links)))
+
+    for output in outputs:
+        visit(output)
+    node_depth: dict[str, int] = {}
+    layer_depth: dict[str, int] = {}
+    for name in reversed(walk):
+        node = nodes[name]
+        depth = max(node_depth.setdefault(name, 0), layer_depth.get(node.layer, 0))
+        layer_depth[node.layer] = node_depth[name] = depth
+        for source, _ in node.links:
+            node_depth[source] = max(depth + 1, node_depth.get(source, 0))
+    for name in inputs:
+        if name not in layer_depth:
+            layer_depth[name], first_seen[name], node_depth[name] = 0, -1, 0
+    ordered = sorted(layer_depth, key=lambda layer: (-layer_depth[layer], first_seen[layer]))
+    return ordered, {name: node_depth[name] for name in node_depth}
+
+
+def plain_chain(nodes: dict[str, Node], depths: dict[str, int]) -> bool:
+    """Keras prints no "Connected to" column when the graph is one chain (print_summary's `sequential_like`)."""
+    per_depth: dict[int, int] = {}
+    calls: dict[str, int] = {}
+    for name, depth in depths.items():
+        per_depth[depth] = per_depth.get(depth, 0) + 1
+        if per_depth[depth] > 1 or len(nodes[name].links) > 1:
+            return False
+        calls[nodes[name].layer] = calls.get(nodes[name].layer, 0) + 1
+    return all(count == 1 for count in calls.values())
+
+
 class _Walker:
-    """Evaluates nodes in order, keeping shapes, rows and diagnostics."""
+    """Evaluates nodes in order, keeping shapes, calls and diagnostics; then lays out the rows."""
 
     def __init__(self, spec: ModelSpec, nodes: dict[str, Node]):
         self.spec = spec
         self.nodes = nodes
-        self.shapes: dict[str, Shape] = {}
-        self.rows: list[Row] = []
+        self.functional = spec.functional or any(is_reuse(layer) for layer in spec.layers)
+        self.outputs: dict[str, list[Shape]] = {}  # node name -> its output tensors
+        self.calls: dict[str, list[Call]] = {}  # layer name -> its evaluated calls
         self.diagnostics: list[Diagnostic] = []
 
     def run(self, order: list[str]) -> Analysis:
         for name in order:
             node = self.nodes[name]
-            if node.spec is None:
+            if node.is_input:
                 self.add_input(node)
             else:
-                self.add_layer(node, node.spec)
-        self.check_expectations()
-        rows = self.rows if self.spec.functional else [r for r in self.rows if r.spec is not None]
+                self.add_call(node)
+        outputs = self.output_nodes()
+        self.check_expectations(outputs[-1] if outputs else None)
+        layers, connected = self.layout(outputs)
+        rows = [row for layer in layers if (row := self.row(layer)) is not None]
         totals = Params(sum(r.params.trainable for r in rows), sum(r.params.non_trainable for r in rows))
         return Analysis(
             path=self.spec.path,
-            model=self.spec.name or ("functional" if self.spec.functional else "sequential"),
+            model=self.spec.name or ("functional" if self.functional else "sequential"),
             framework=self.spec.framework,
-            functional=self.spec.functional,
+            functional=self.functional,
             rows=rows,
             diagnostics=sorted(self.diagnostics, key=Diagnostic.sort_key),
             totals=totals,
             input_names=list(self.spec.inputs),
-            output_names=self.spec.outputs or ([self.spec.layers[-1].name] if self.spec.layers else []),
+            output_names=[self.nodes[name].layer for name in outputs],
+            connected_column=connected,
         )
+
+    def output_nodes(self) -> list[str]:
+        if self.spec.outputs:
+            return [found[0] for name in self.spec.outputs if (found := resolve(name, self.nodes))]
+        return [self.spec.layers[-1].name] if self.spec.layers else []
+
+    def layout(self, outputs: list[str]) -> tuple[list[str], bool]:
+        """The layers in the model, in summary order, and whether Keras would show "Connected to"."""
+        if not self.functional:
+            return [layer.name for layer in self.spec.layers], False
+        ordered, depths = keras_order(self.nodes, outputs, list(self.spec.inputs))
+        self.warn_unreached(set(depths))
+        for name, node in self.nodes.items():
+            if name not in depths:
+                node.call = -1  # not in the model: its connections are not shown
+        if self.spec.framework == "pytorch":  # SPEC §1: inputs first, then file order
+            ordered = list(self.spec.inputs) + [layer.name for layer in self.spec.layers if layer.name in ordered]
+        return ordered, not plain_chain(self.nodes, depths)
+
+    def warn_unreached(self, reached: set[str]) -> None:
+        """A layer no output depends on: Keras leaves it out of the model, which is rarely what was meant."""
+        unreached = [n for n, node in self.nodes.items() if n not in reached and not node.is_input]
+        consumers = {source for name in unreached for source, _ in self.nodes[name].links}
+        for name in unreached:
+            node = self.nodes[name]
+            if name in consumers or node.layer not in self.calls:
+                continue
+            feeding = self.upstream_unreached(name, set(unreached))
+            extra = f" (nor do {len(feeding)} layer(s) that only feed it: {', '.join(feeding)})" if feeding else ""
+            assert node.spec is not None
+            self.diagnostics.append(_at(self.spec, node.spec, "SC210",
+                f"{node.layer}: no model output depends on this layer{extra}: Keras leaves it out of the model "
+                f"and its parameters uncounted; list it under `outputs:` or feed it to a layer that leads to one"))
+
+    def upstream_unreached(self, name: str, unreached: set[str]) -> list[str]:
+        found: list[str] = []
+        stack = [source for source, _ in self.nodes[name].links]
+        while stack:
+            source = stack.pop()
+            if source in unreached and source not in found:
+                found.append(source)
+                stack.extend(s for s, _ in self.nodes[source].links)
+        return sorted(found)
 
     def add_input(self, node: Node) -> None:
         assert node.shape is not None
-        self.shapes[node.name] = node.shape
-        line, column = self.spec.input_positions.get(node.name, (1, 1))
-        self.rows.append(Row(node.name, INPUT_TYPE, node.shape, Params(), [], line, column))
+        self.outputs[node.name] = [node.shape]
+        self.calls[node.name] = [Call(node.name, [], node.shape, Params(), [], Why())]
 
-    def add_layer(self, node: Node, layer: LayerSpec) -> None:
-        if any(source not in self.shapes for source in node.sources):
+    def add_call(self, node: Node) -> None:
+        assert node.spec is not None
+        if any(source not in self.outputs for source, _ in node.links):
             return  # poisoned by an earlier error: stay quiet
-        inputs = [self.shapes[source] for source in node.sources]
-        why = Why()
+        layer = self.nodes[node.layer].spec
+        assert layer is not None
+        why = Why(sources=[self.nodes[source].layer for source, _ in node.links])
         try:
+            inputs = [self.tensor(source, tensor) for source, tensor in node.links]
+            self.check_sequential_feed(node)
             self.check_arity(layer, inputs)
             output = layer.layer.output_shape(inputs, why)
             params = layer.layer.params(inputs, why)
+            check_layer(output, params.total)
+            self.check_shared_weights(node, layer, inputs, params)
         except ShapeError as error:
-            self.diagnostics.append(_at(self.spec, layer, error.code, error.message))
+            self.diagnostics.append(_at(self.spec, node.spec, error.code, error.message))
             return
         if not layer.keys.trainable:
             params = params.frozen()
-        shown_inputs = node.sources if self.spec.functional else [s for s in node.sources if s not in self.spec.inputs]
-        row = Row(layer.name, layer.type_name, output, params, list(shown_inputs),
-                  layer.line, layer.column, why.steps, why.axes, inputs, layer)
-        self.rows.append(row)
-        self.shapes[layer.name] = row.main_shape
-        if layer.keys.expect is not None:
-            self.check_expect(layer.name, row.output_shape, layer.keys.expect, (layer.line, layer.column))
+        connections = [(self.nodes[s].layer, self.nodes[s].call, t) for s, t in node.links]
+        calls = self.calls.setdefault(node.layer, [])
+        node.call = len(calls)
+        calls.append(Call(node.name, inputs, output, params, connections, why))
+        self.outputs[node.name] = list(output) if isinstance(output, list) else [output]
+        if node.spec.keys.expect is not None:
+            self.check_expect(node.layer, output, node.spec.keys.expect, (node.spec.line, node.spec.column))
+
+    def tensor(self, source: str, index: int) -> Shape:
+        tensors = self.outputs[source]
+        if index >= len(tensors):
+            raise ShapeError(f"{self.nodes[source].layer!r} has {len(tensors)} output(s): there is no output {index}",
+                             code="SC102")
+        return tensors[index]
+
+    def check_shared_weights(self, node: Node, layer: LayerSpec, inputs: list[Shape], params: Params) -> None:
+        """A shared layer's weights were made for its first call: another call must fit them."""
+        first = self.calls.get(node.layer)
+        if not first:
+            return
+        if params.total != first[0].params.total:
+            shown = ", ".join(format_shape(s) for s in inputs)
+            built = ", ".join(format_shape(s) for s in first[0].inputs)
+            raise ShapeError(f"{node.layer} is shared: its weights were built for input {built} at its first call "
+                             f"and do not fit input {shown}", code="SC102")
+
+    def row(self, name: str) -> Row | None:
+        calls = self.calls.get(name)
+        if not calls:
+            return None
+        node = self.nodes[name]
+        if node.is_input:
+            line, column = self.spec.input_positions.get(name, (1, 1))
+            return Row(name, INPUT_TYPE, calls[0].output, Params(), [], line, column)
+        spec = node.spec
+        assert spec is not None
+        shown = [call for call in calls if self.nodes[call.node].call >= 0] or calls[:1]
+        connections = [c for call in shown for c in call.connections]
+        if self.functional:
+            inputs = [c[0] for c in connections]
+        else:
+            inputs = [c[0] for c in connections if c[0] not in self.spec.inputs]
+        first = calls[0]
+        return Row(name, spec.layer.type_name(), calls[-1].output, first.params, inputs, spec.line, spec.column,
+                   first.why.steps, first.why.axes, first.inputs, spec, connections if self.functional else [])
+
+    def check_sequential_feed(self, node: Node) -> None:
+        """Keras's Sequential hands every output of a layer to the next one, which takes a single tensor."""
+        if self.functional or len(node.links) != 1:
+            return
+        source = node.links[0][0]
+        count = len(self.outputs[source])
+        if count > 1 and not self.nodes[source].is_input:
+            raise ShapeError(
+                f"{node.layer} expects 1 input, but {self.nodes[source].layer} gives {count} outputs and a Sequential "
+                f"model passes them all; use `inputs: [{self.nodes[source].layer}]` (its first output) "
+                f"or `{self.nodes[source].layer}[t]` (output t) to make the model functional", code="SC102")
 
     def check_arity(self, layer: LayerSpec, inputs: list[Shape]) -> None:
         cls = type(layer.layer)
@@ -235,14 +514,13 @@ class _Walker:
                       else f"{cls.min_inputs} to {cls.max_inputs}")
             raise ShapeError(f"{layer.type_name} takes {wanted} input(s), received {count}", code="SC102")
 
-    def check_expectations(self) -> None:
+    def check_expectations(self, last: str | None) -> None:
         expected = self.spec.expect_output
-        if expected is None or not self.spec.layers:
+        if expected is None or last is None or last not in self.outputs:
             return
-        last = self.spec.outputs[-1] if self.spec.outputs else self.spec.layers[-1].name
-        row = next((r for r in self.rows if r.name == last), None)
-        if row is not None:
-            self.check_expect(last, row.output_shape, expected, self.spec.expect_position)
+        node = self.nodes[last]
+        call = next(c for c in self.calls[node.layer] if c.node == last)
+        self.check_expect(node.layer, call.output, expected, self.spec.expect_position)
 
     def check_expect(self, name: str, produced: Shape | list[Shape], expected: list, where: tuple[int, int]) -> None:
         if isinstance(produced, list):

@@ -55,7 +55,6 @@ class Why:
     steps: list[str] = field(default_factory=list)
     axes: list[Axis] = field(default_factory=list)
     sources: list[str] = field(default_factory=list)  # the layer feeding each input, for messages
-    sources: list[str] = field(default_factory=list)  # the layer feeding each input, for messages
 
     def step(self, text: str) -> None:
         self.steps.append(text)

@@ -116,6 +116,17 @@ KERAS: dict[str, str] = {
     "GroupNormalization": "keras.normalization",
     "RMSNormalization": "keras.normalization",
     "UnitNormalization": "keras.normalization",
+    # merging
+    "Concatenate": "keras.merge",
+    "Add": "keras.merge",
+    "Subtract": "keras.merge",
+    "Multiply": "keras.merge",
+    "Average": "keras.merge",
+    "Maximum": "keras.merge",
+    "Minimum": "keras.merge",
+    "Dot": "keras.merge",
+    # graphs: calling an earlier layer again (shared weights)
+    "Reuse": "reuse",
 }
 
 PYTORCH: dict[str, str] = {

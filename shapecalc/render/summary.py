@@ -41,19 +41,20 @@ def shape_text(shape: Shape | list[Shape]) -> str:
 
 
 def connected_text(row: Row) -> str:
-    return ", ".join(f"{name}[0][0]" for name in row.inputs) or "-"
+    """Keras's "Connected to": every call's inputs as `layer[call][tensor]`, or '-' for none."""
+    return ", ".join(f"{name}[{call}][{tensor}]" for name, call, tensor in row.connections) or "-"
 
 
 def summary_text(analysis: Analysis) -> SummaryText:
     header = ["Layer (type)", "Output Shape", "Param #"]
     align = ["left", "left", "right"]
-    if analysis.functional:
+    if analysis.connected_column:
         header.append("Connected to")
         align.append("left")
     rows = []
     for row in analysis.rows:
         cells = [f"{row.name} ({row.type})", shape_text(row.output_shape), f"{row.params.total:,}"]
-        if analysis.functional:
+        if analysis.connected_column:
             cells.append(connected_text(row))
         rows.append(cells)
     totals = analysis.totals

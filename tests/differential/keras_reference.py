@@ -25,6 +25,7 @@ class KerasLayer:
     params: int
     trainable_params: int
     non_trainable_params: int
+    connected: str = "-"  # the summary's "Connected to" cell, from Keras's own node records
 
 
 @dataclass
@@ -36,6 +37,7 @@ class KerasReference:
     failed_at: str | None = None  # the name of the layer Keras refused, if it refused one
     failed_index: int | None = None
     error: str | None = None
+    connected_column: bool = False  # whether Keras's summary shows "Connected to"
 
 
 def entry_parts(entry: Any) -> tuple[str, dict[str, Any]]:
@@ -58,7 +60,7 @@ def entry_parts(entry: Any) -> tuple[str, dict[str, Any]]:
         "Cropping3D": "cropping", "SpatialDropout1D": "rate", "SpatialDropout2D": "rate",
         "SpatialDropout3D": "rate", "GaussianNoise": "stddev", "GaussianDropout": "rate",
         "ReLU": "max_value", "LeakyReLU": "negative_slope", "ELU": "alpha",
-        "SimpleRNN": "units", "LSTM": "units", "GRU": "units",
+        "Reuse": "layer", "SimpleRNN": "units", "LSTM": "units", "GRU": "units",
     }[type_name]
     return type_name, {primary: value}
 
@@ -90,7 +92,7 @@ def build(data: dict[str, Any]) -> KerasReference:
     keras.utils.clear_session()
     reference = KerasReference()
     batch = data.get("batch")
-    functional = "inputs" in data or "outputs" in data or any(
+    functional = "inputs" in data or "outputs" in data or any(entry_parts(e)[0] == "Reuse" for e in data["layers"]) or any(
         isinstance(e, dict) and isinstance(next(iter(e.values())), dict) and "inputs" in next(iter(e.values()))
         or isinstance(e, dict) and "inputs" in e
         for e in data["layers"]
@@ -101,12 +103,17 @@ def build(data: dict[str, Any]) -> KerasReference:
         model = _sequential(keras, data, batch, reference)
     if model is None:
         return reference
-    for layer in model.layers:
+    relevant = [node for nodes in getattr(model, "_nodes_by_depth", {}).values() for node in nodes]
+    reference.connected_column = functional and not _sequential_like(model, relevant)
+    for layer in model.layers if not functional else model._operations:
         trainable = sum(int(_size(w)) for w in layer.trainable_weights)
         non_trainable = sum(int(_size(w)) for w in layer.non_trainable_weights)
-        out = layer.output
+        out = layer._inbound_nodes[-1].outputs if functional else layer.output  # the summary shows the last call
+        if isinstance(out, (list, tuple)) and len(out) == 1:
+            out = out[0]
         reference.layers.append(KerasLayer(layer.name, type(layer).__name__, shape_of(out),
-                                           layer.count_params(), trainable, non_trainable))
+                                           layer.count_params(), trainable, non_trainable,
+                                           _connections(layer, relevant)))
     reference.trainable = sum(int(_size(w)) for w in model.trainable_weights)
     reference.non_trainable = sum(int(_size(w)) for w in model.non_trainable_weights)
     reference.total = reference.trainable + reference.non_trainable
@@ -134,27 +141,41 @@ def _sequential(keras: Any, data: dict[str, Any], batch: Any, reference: KerasRe
 
 
 def _functional(keras: Any, data: dict[str, Any], batch: Any, reference: KerasReference) -> Any:
-    """Call each layer on the tensors its `inputs:` name (the previous layer by default)."""
+    """Call each layer on the tensors its `inputs:` name (the previous layer by default).
+
+    `Reuse: {layer: x, name: y}` calls layer `x` again (a shared layer) and
+    names that call's output `y`. References: `name`, `name[t]` (output t),
+    `name[n][t]` (output t of call n).
+    """
     if "inputs" in data:
-        tensors = {n: keras.Input(tuple(s), batch_size=batch, name=n) for n, s in data["inputs"].items()}
+        inputs = [keras.Input(tuple(s), batch_size=batch, name=n) for n, s in data["inputs"].items()]
+        outputs_of = {n: [t] for n, t in zip(data["inputs"], inputs, strict=True)}
     else:
-        tensors = {"input_layer": keras.Input(tuple(data["input"]), batch_size=batch)}
-    inputs = list(tensors.values())
-    previous = inputs[0]
+        inputs = [keras.Input(tuple(data["input"]), batch_size=batch)]
+        outputs_of = {"input_layer": inputs}
+    made: dict[str, Any] = {}
+    calls: dict[str, list[list[Any]]] = {}
+    previous = inputs
     for index, entry in enumerate(data["layers"]):
         type_name, args = entry_parts(entry)
         names = args.pop("inputs", None)
         args.pop("expect", None)
-        try:
-            layer = make_layer(keras, type_name, args)
-        except Exception as error:  # Keras refused the arguments
-            reference.failed_index, reference.error = index, f"{type(error).__name__}: {error}"
-            return None
+        alias = None
+        if type_name == "Reuse":
+            alias = args.get("name")
+            layer = made[args["layer"]]
+        else:
+            try:
+                layer = make_layer(keras, type_name, args)
+            except Exception as error:  # Keras refused the arguments
+                reference.failed_index, reference.error = index, f"{type(error).__name__}: {error}"
+                return None
+            made[layer.name] = layer
         if isinstance(names, str):
             names = [names]
-        sources = [tensors[n] for n in names] if names else [previous]
+        sources = [_tensor(n, outputs_of, calls) for n in names] if names else [previous[0]]
         try:
-            if type_name == "MultiHeadAttention":
+            if type(layer).__name__ == "MultiHeadAttention":
                 output = layer(*sources)
             elif len(sources) > 1 and isinstance(layer, keras.layers.RNN):  # [sequence, *initial states]
                 output = layer(sources[0], initial_state=sources[1:])
@@ -164,13 +185,47 @@ def _functional(keras: Any, data: dict[str, Any], batch: Any, reference: KerasRe
             reference.failed_at, reference.failed_index = layer.name, index
             reference.error = f"{type(error).__name__}: {error}"
             return None
-        first = output[0] if isinstance(output, (list, tuple)) else output
-        tensors[layer.name] = first
-        for tensor_index, tensor in enumerate(output if isinstance(output, (list, tuple)) else []):
-            tensors[f"{layer.name}[{tensor_index}]"] = tensor  # `name[t]`: output t of a multi-output layer
-        previous = first
-    outputs = [tensors[n] for n in data["outputs"]] if "outputs" in data else [previous]
+        tensors = list(output) if isinstance(output, (list, tuple)) else [output]
+        calls.setdefault(layer.name, []).append(tensors)
+        outputs_of[alias or (layer.name if type_name != "Reuse" else f"reuse at {index}")] = tensors
+        previous = tensors
+    outputs = [_tensor(n, outputs_of, calls) for n in data["outputs"]] if "outputs" in data else [previous[0]]
     return keras.Model(inputs, outputs if len(outputs) > 1 else outputs[0])
+
+
+def _tensor(reference: str, outputs_of: dict[str, list[Any]], calls: dict[str, list[list[Any]]]) -> Any:
+    """The tensor a reference names: `name`, `name[t]` (output t) or `name[n][t]` (output t of call n)."""
+    import re
+
+    if reference in outputs_of:
+        return outputs_of[reference][0]
+    name, *indices = re.split(r"[\[\]]+", reference.rstrip("]"))
+    if len(indices) == 1:
+        return outputs_of[name][int(indices[0])]
+    return calls[name][int(indices[0])][int(indices[1])]
+
+
+def _connections(layer: Any, relevant: list[Any]) -> str:
+    """Keras's print_summary `get_connections`: inbound tensors of the model's nodes as name[node][tensor]."""
+    parts = []
+    for node in layer._inbound_nodes:
+        if relevant and node not in relevant:
+            continue
+        for tensor in node.input_tensors:
+            history = tensor._keras_history
+            parts.append(f"{history.operation.name}[{history.node_index}][{history.tensor_index}]")
+    return ", ".join(parts) or "-"
+
+
+def _sequential_like(model: Any, relevant: list[Any]) -> bool:
+    """print_summary's test for leaving out "Connected to": one node per depth, one input each, no sharing."""
+    for nodes in model._nodes_by_depth.values():
+        if len(nodes) > 1 or (len(nodes) == 1 and len(nodes[0].input_tensors) > 1):
+            return False
+    for layer in model.layers:
+        if sum(1 for node in layer._inbound_nodes if node in relevant) > 1:
+            return False
+    return True
 
 
 def _size(weight: Any) -> int:

@@ -18,6 +18,7 @@ pytest.importorskip("keras")
 
 from shapecalc.commands.pipeline import analyze_path  # noqa: E402
 from shapecalc.render.json import document  # noqa: E402
+from shapecalc.render.summary import summary_text  # noqa: E402
 from tests.differential.keras_reference import build  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -62,6 +63,10 @@ def test_matches_keras(path: Path) -> None:
     ]
     mine = [{k: layer[k] for k in theirs[0]} for layer in ours["layers"]] if theirs else []
     assert mine == theirs
+    summary = summary_text(outcome.analysis)
+    assert ("Connected to" in summary.header) == reference.connected_column
+    if reference.connected_column:
+        assert [row[3] for row in summary.rows] == [layer.connected for layer in reference.layers]
     assert (ours["total_params"], ours["trainable_params"], ours["non_trainable_params"]) == (
         reference.total, reference.trainable, reference.non_trainable)
 
