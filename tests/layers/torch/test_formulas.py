@@ -1,0 +1,91 @@
+"""The torch.nn formula table (formulas.yaml), checked against shapecalc and against torch itself.
+
+Each row is one rule or corner of one layer type: an input shape and either
+the output shape and parameter count (worked arithmetic in the row's
+comment) or the diagnostic code of a refusal. The same row runs twice: once
+through shapecalc's layer class, once as a real torch.nn module on a zero
+tensor, so the table cannot drift from what PyTorch does.
+"""
+
+from __future__ import annotations
+
+import warnings
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+from pydantic import ValidationError
+
+from shapecalc.layers.base import ArgumentError, Why
+from shapecalc.layers.registry import PYTORCH, lookup
+from shapecalc.shapes import ShapeError
+
+ROWS: list[dict[str, Any]] = yaml.safe_load((Path(__file__).parent / "formulas.yaml").read_text())
+CASES = Path(__file__).resolve().parents[2] / "differential" / "cases" / "pytorch"
+
+
+def shapecalc_result(row: dict[str, Any]) -> tuple[str, Any]:
+    """("ok", (shape, params)) or ("error", code) as shapecalc computes the row."""
+    cls = lookup("pytorch", row["type"])
+    assert cls is not None, row["type"]
+    try:
+        layer = cls.build(dict(row["args"]))
+    except (ValidationError, ArgumentError):
+        return "error", "SC004"
+    why = Why()
+    try:
+        shape = layer.output_shape([tuple(row["input"])], why)
+        params = layer.params([tuple(row["input"])], why)
+    except ShapeError as error:
+        return "error", error.code
+    return "ok", (list(shape), params.total)
+
+
+@pytest.mark.parametrize("row", ROWS, ids=[row["id"] for row in ROWS])
+def test_shapecalc(row: dict[str, Any]) -> None:
+    kind, value = shapecalc_result(row)
+    if "error" in row:
+        assert (kind, value) == ("error", row["error"])
+    else:
+        assert (kind, value) == ("ok", (row["output"], row["params"]))
+
+
+@pytest.mark.parametrize("row", ROWS, ids=[row["id"] for row in ROWS])
+def test_torch_agrees(row: dict[str, Any]) -> None:
+    torch = pytest.importorskip("torch")
+    from tests.differential.torch_reference import call, first_tensor, make_module
+
+    args = dict(row["args"])
+    if row["type"] == "Identity":
+        args = {}
+    source = torch.zeros([1 if d is None else d for d in row["input"]])
+    try:
+        module, forward_args = make_module(torch, row["type"], args)
+        module.eval()
+        with warnings.catch_warnings(), torch.no_grad():
+            warnings.simplefilter("ignore")
+            output = first_tensor(call(torch, module, row["type"], [source], forward_args))
+    except Exception as error:  # torch refused
+        assert "error" in row, f"torch refused a row the table accepts: {type(error).__name__}: {error}"
+        return
+    assert "error" not in row, f"torch accepted a row the table refuses, giving {list(output.shape)}"
+    expected = row["output"]
+    assert len(output.shape) == len(expected)
+    assert all(e is None or e == got for e, got in zip(expected, output.shape, strict=True)), list(output.shape)
+    assert sum(p.numel() for p in module.parameters()) == row["params"]
+
+
+def test_every_type_is_covered() -> None:
+    """Every registered torch.nn type has a table row or appears in a differential case."""
+    in_table = {row["type"] for row in ROWS}
+    cases = " ".join(path.read_text() for path in CASES.glob("*.yaml"))
+    missing = [name for name in PYTORCH if name not in in_table and f"{name}:" not in cases
+               and f"- {name}\n" not in cases]
+    assert missing == []
+
+
+def test_every_type_documents_its_rule() -> None:
+    for name in PYTORCH:
+        cls = lookup("pytorch", name)
+        assert cls is not None and cls.framework == "pytorch" and (cls.__doc__ or "").strip(), name
