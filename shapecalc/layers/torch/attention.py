@@ -17,7 +17,7 @@ from typing import ClassVar
 
 from shapecalc.layers.args import PositiveInt, Probability
 from shapecalc.layers.base import ArgumentError, Params, Why
-from shapecalc.layers.torch.common import TorchLayer, need_ranks, torch_size
+from shapecalc.layers.torch.common import TorchLayer, disagree, need_ranks, torch_size
 from shapecalc.shapes import Shape, ShapeError
 
 
@@ -68,14 +68,12 @@ class MultiheadAttention(TorchLayer):
 
     def check_agree(self, key: Shape, value: Shape, query: Shape) -> None:
         """Key and value share everything but features; query shares the batch axis."""
-        def differ(a, b):
-            return a is not None and b is not None and a != b
-        if any(differ(a, b) for a, b in zip(key[:-1], value[:-1], strict=True)):
+        if disagree(key[:-1], value[:-1]):
             raise ShapeError(f"MultiheadAttention: key shape {torch_size(key)} does not match value shape "
                              f"{torch_size(value)}", code="SC102")
         if len(query) == 3:
             batch_axis = 0 if self.batch_first else 1
-            if differ(query[batch_axis], key[batch_axis]):
+            if disagree(query[batch_axis:batch_axis + 1], key[batch_axis:batch_axis + 1]):
                 raise ShapeError(f"MultiheadAttention: query {torch_size(query)} and key {torch_size(key)} "
                                  f"have different batch sizes", code="SC102")
 

@@ -65,6 +65,11 @@ def need_channels(name: str, got: Dim, expected: int, argument: str, shape: Shap
         )
 
 
+def disagree(a: Shape, b: Shape) -> bool:
+    """Two shapes of different rank, or with an axis where both sizes are known and differ."""
+    return len(a) != len(b) or any(x is not None and y is not None and x != y for x, y in zip(a, b, strict=True))
+
+
 def normalize_dim(dim: int, rank: int, layer: str, argument: str = "dim") -> int:
     """A possibly negative dim as a position, or PyTorch's 'Dimension out of range' error."""
     low, high = -max(rank, 1), max(rank, 1) - 1

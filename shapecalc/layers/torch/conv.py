@@ -84,7 +84,7 @@ class _ConvBase(TorchLayer):
 
 
 class _Conv(_ConvBase):
-    """Shared rule of Conv1d/2d/3d."""
+    """(N, C_in, *i) -> (N, out_channels, *out): out = floor((i + lo + hi - d*(k-1) - 1) / s) + 1; params (C_in/groups)*out_channels*prod(k) + bias."""
 
     padding: Literal["valid", "same"] | NonNegativeInts = 0
     padding_mode: Literal["zeros", "reflect", "replicate", "circular"] = "zeros"
@@ -139,7 +139,7 @@ class _Conv(_ConvBase):
 
 
 class _ConvTranspose(_ConvBase):
-    """Shared rule of ConvTranspose1d/2d/3d."""
+    """(N, C_in, *i) -> (N, out_channels, *out): out = (i-1)*s - 2p + d*(k-1) + output_padding + 1; params C_in*(out_channels/groups)*prod(k) + bias."""
 
     padding: NonNegativeInts = 0
     output_padding: NonNegativeInts = 0

@@ -11,7 +11,7 @@ from typing import ClassVar
 
 from shapecalc.layers.args import AnyInt, PositiveInt
 from shapecalc.layers.base import ArgumentError, Params, Why
-from shapecalc.layers.torch.common import TorchLayer, torch_size
+from shapecalc.layers.torch.common import TorchLayer, disagree, torch_size
 from shapecalc.shapes import Shape, ShapeError
 
 
@@ -66,7 +66,7 @@ class Bilinear(TorchLayer):
         need_features("Bilinear", first, self.in1_features, "in1_features")
         need_features("Bilinear", second, self.in2_features, "in2_features")
         lead1, lead2 = first[:-1], second[:-1]
-        if len(lead1) != len(lead2) or any(a is not None and b is not None and a != b for a, b in zip(lead1, lead2)):
+        if disagree(lead1, lead2):
             raise ShapeError(f"Bilinear: input1 and input2 must have the same shape except the last axis, "
                              f"received {torch_size(first)} and {torch_size(second)}", code="SC102")
         return (*lead1, self.out_features)

@@ -22,7 +22,7 @@ from shapecalc.shapes import Axis, Shape, ShapeError
 
 
 class _Pad(TorchLayer):
-    """Shared rule of the padding layers; `rank` is how many trailing axes are padded."""
+    """Pads the last axes with zeros (negative pads crop): out = lo + i + hi; `padding` runs (left, right, top, bottom, front, back)."""
 
     rank: ClassVar[int] = 2
     primary: ClassVar[str | None] = "padding"

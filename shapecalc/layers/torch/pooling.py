@@ -94,7 +94,7 @@ class _Padded(_Windowed):
 
 
 class _MaxPool(_Padded):
-    """Shared rule of MaxPool1d/2d/3d."""
+    """Max over windows: out = floor((i + 2p - d*(k-1) - 1) / s) + 1 (ceil with ceil_mode; the last window must start inside the input or left pad); p <= k // 2."""
 
     dilation: PositiveInts = 1
     return_indices: bool = False
@@ -104,13 +104,13 @@ class _MaxPool(_Padded):
 
 
 class _AvgPool(_Padded):
-    """Shared rule of AvgPool1d/2d/3d; averaging changes values, not the window arithmetic."""
+    """Mean over windows: out = floor((i + 2p - k) / s) + 1 (ceil with ceil_mode; the last window must start inside the input or left pad); p <= k // 2."""
 
     count_include_pad: bool = True
 
 
 class _LPPool(_Windowed):
-    """Shared rule of LPPool1d/2d/3d: a power-average over unpadded windows."""
+    """Power-average over unpadded windows: out = floor((i - k) / s) + 1 (ceil with ceil_mode)."""
 
     primary: ClassVar[str | None] = None
 
@@ -165,7 +165,7 @@ class LPPool3d(_LPPool):
 
 
 class _Adaptive(TorchLayer):
-    """Shared rule of the adaptive pools: the spatial sizes become `output_size` (None keeps a size)."""
+    """The spatial sizes become `output_size` (None keeps that axis's size); channels unchanged."""
 
     rank: ClassVar[int] = 2
     primary: ClassVar[str | None] = "output_size"
@@ -227,7 +227,7 @@ class AdaptiveMaxPool3d(_AdaptiveMax):
 
 
 class _MaxUnpool(TorchLayer):
-    """Shared rule of MaxUnpool1d/2d/3d; `output_size` is the forward argument, given here."""
+    """Inverse of MaxPool: out = (i - 1)*s - 2p + k, or the forward's `output_size` (strictly within the stride of that)."""
 
     rank: ClassVar[int] = 2
     primary: ClassVar[str | None] = "kernel_size"

@@ -34,7 +34,7 @@ def need_input_size(name: str, shape: Shape, input_size: int) -> None:
 
 
 class _Recurrent(TorchLayer):
-    """Shared rule of RNN, LSTM and GRU."""
+    """(L, N, H_in) -> output (L, N, D*H_out), the row shown; params per layer and direction G*H*(in + H_out) + 2*G*H (G: RNN 1, GRU 3, LSTM 4)."""
 
     gates: ClassVar[int] = 1
 
@@ -104,7 +104,7 @@ class LSTM(_Recurrent):
 
 
 class _Cell(TorchLayer):
-    """Shared rule of the one-step cells: (N, input_size) or (input_size) -> (..., hidden_size)."""
+    """One step: (N, input_size) -> (N, hidden_size); params G*H*(input_size + H) + 2*G*H (G: RNN 1, GRU 3, LSTM 4)."""
 
     gates: ClassVar[int] = 1
 

@@ -12,7 +12,7 @@ from typing import Annotated, ClassVar
 
 from annotated_types import Ge, Le
 
-from shapecalc.layers.args import AnyInt, MAX_SIZE, PositiveInt
+from shapecalc.layers.args import MAX_SIZE, AnyInt, PositiveInt
 from shapecalc.layers.base import ArgumentError, Why
 from shapecalc.layers.torch.common import TorchLayer, normalize_dim, torch_size
 from shapecalc.shapes import Shape, ShapeError, product
