@@ -73,6 +73,7 @@ def fast_dispatch(argv: list[str]) -> int | None:
 
 
 def main() -> None:
+    printable_output()
     try:
         code = fast_dispatch(sys.argv[1:])
     except BrokenPipeError:
@@ -89,6 +90,16 @@ def main() -> None:
         return
     sys.stdout.flush()
     sys.exit(code)
+
+
+def printable_output() -> None:
+    """Output never ends in UnicodeEncodeError: a file name that is not UTF-8 is written back as
+    its own bytes; text an encoding cannot show (`café` under PYTHONIOENCODING=ascii) as escapes."""
+    for stream in (sys.stdout, sys.stderr):
+        reconfigure = getattr(stream, "reconfigure", None)
+        if reconfigure is not None:
+            utf8 = (getattr(stream, "encoding", "") or "").lower().replace("-", "") == "utf8"
+            reconfigure(errors="surrogateescape" if utf8 else "backslashreplace")
 
 
 def internal_error(error: Exception) -> None:

@@ -1,0 +1,1 @@
+"""Hostile and broken inputs: never a traceback, never a hang, nothing lost."""

@@ -1,0 +1,116 @@
+"""Hostile inputs that cannot live in the repository as commented YAML files, made on demand.
+
+Binary files, wrong encodings, JSON (which has no comments), files of
+megabytes or 100,000 levels of nesting, directories and pipes: each case is a
+function that writes the input under a directory and returns the path to
+give shapecalc, with the one diagnostic it must produce.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+MODEL = "input: [4]\nlayers:\n  - Dense: 3\n"
+
+
+@dataclass(frozen=True)
+class Made:
+    """A generated input and the diagnostic it must give: severity, code, line, column, a fragment."""
+
+    id: str
+    make: Callable[[Path], Path]
+    expect: tuple[str, str, int, int, str] | None  # None: a valid model, no diagnostics
+
+
+def _bytes(name: str, content: bytes) -> Callable[[Path], Path]:
+    def make(folder: Path) -> Path:
+        path = folder / name
+        path.write_bytes(content)
+        return path
+
+    return make
+
+
+def _text(name: str, content: str) -> Callable[[Path], Path]:
+    return _bytes(name, content.encode("utf-8"))
+
+
+def _directory(folder: Path) -> Path:
+    path = folder / "a_directory.yaml"
+    path.mkdir()
+    return path
+
+
+def _missing(folder: Path) -> Path:
+    return folder / "no_such_file.yaml"
+
+
+def _fifo(folder: Path) -> Path:
+    path = folder / "a_pipe.yaml"
+    os.mkfifo(path)  # reading it would wait forever for a writer
+    return path
+
+
+def _unreadable(folder: Path) -> Path:
+    path = folder / "locked.yaml"
+    path.write_text(MODEL)
+    path.chmod(0)
+    return path
+
+
+PNG = b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x10\x00\x00\x00\x10\x08\x02\x00\x00\x00\x90\x91h6"
+DEEP = 100_000
+
+CASES: list[Made] = [
+    # encodings and binary
+    Made("empty_file", _bytes("empty.yaml", b""), ("error", "SC001", 1, 1, "empty")),
+    Made("only_whitespace", _text("blank.yaml", " \n\n   \n"), ("error", "SC001", 1, 1, "empty")),
+    Made("png_image", _bytes("image.yaml", PNG), ("error", "SC001", 1, 1, "binary")),
+    Made("latin1_text", _bytes("latin1.yaml", b"model: caf\xe9\ninput: [4]\nlayers: [Flatten]\n"),
+         ("error", "SC001", 1, 11, "not UTF-8 text (byte 0xe9)")),
+    Made("utf16_text", _bytes("utf16.yaml", MODEL.encode("utf-16")), ("error", "SC001", 1, 1, "UTF-16")),
+    Made("utf8_encoded_surrogate", _bytes("cesu.yaml", b"input: [4]\nmodel: \xed\xa0\x80\nlayers: [Flatten]\n"),
+         ("error", "SC001", 2, 8, "not UTF-8")),
+    Made("utf8_bom_is_fine", _bytes("bom.yaml", b"\xef\xbb\xbf" + MODEL.encode()), None),
+    Made("raw_nul_byte", _bytes("nul.yaml", b"input: [4]\nlayers: [Flatten]\x00\n"), ("error", "SC001", 2, 18, "U+0000")),
+    Made("raw_escape_byte", _bytes("esc.yaml", b"input: [4]\nmodel: a\x1b[2Jb\nlayers: [Flatten]\n"),
+         ("error", "SC001", 2, 9, "U+001B")),
+    Made("crlf_line_ends", _bytes("crlf.yaml", b"input: [4]\r\nlayers:\r\n  - Dense: {units: 3, units: 4}\r\n"),
+         ("error", "SC001", 3, 23, "duplicate key 'units'")),
+    # JSON read through the YAML parser
+    Made("json_model", _text("model.json", '{"input": [4], "layers": [{"Dense": {"units": 3}}, "Flatten"]}'), None),
+    Made("json_slash_escape_and_tabs", _text("escape.json", '{\t"model": "a\\/b",\t"input": [4], "layers": [{"Dense": 3}]}'), None),
+    Made("json_exponent_number", _text("exponent.json", '{"input": [4], "layers": [{"Dropout": {"rate": 5E-1}}]}'), None),
+    Made("json_duplicate_key", _text("dup.json", '{"input": [4],\n "layers": [{"Dense": {"units": 3, "units": 4}}]}'),
+         ("error", "SC001", 2, 36, "duplicate key 'units'")),
+    Made("json_surrogate_pair", _text("emoji.json", '{"model": "\\ud83d\\ude00", "input": [4], "layers": ["Flatten"]}'),
+         ("error", "SC001", 1, 14, "surrogate pair")),
+    Made("json_trailing_garbage", _text("garbage.json", '{"input": [4], "layers": ["Flatten"]} }'),
+         ("error", "SC001", 1, 39, "YAML syntax error")),
+    # nesting, checked before anything recurses
+    Made("deep_flow_lists", _text("deep_flow.yaml", "[" * DEEP + "]" * DEEP), ("error", "SC008", 1, 65, "nests deeper than 64")),
+    Made("deep_unclosed_lists", _text("deep_open.yaml", "[" * DEEP), ("error", "SC008", 1, 65, "nests deeper than 64")),
+    Made("deep_block_lists", _text("deep_block.yaml", "- " * DEEP + "x\n"), ("error", "SC008", 1, 129, "nests deeper than 64")),
+    Made("deep_flow_mappings", _text("deep_map.yaml", "{a: " * DEEP + "}" * DEEP), ("error", "SC008", 1, 257, "nests deeper than 64")),
+    Made("deep_block_mappings", _text("deep_block_map.yaml", "".join(" " * i + "a:\n" for i in range(2000))),
+         ("error", "SC008", 65, 65, "nests deeper than 64")),
+    # sizes
+    Made("file_over_8_mib", _text("big.yaml", "# " + "x" * (8 * 1024 * 1024) + "\n" + MODEL), ("error", "SC008", 1, 1, "8 MiB")),
+    Made("flat_list_of_60k_values", _text("wide.yaml", "input: [" + "1, " * 60_000 + "1]\nlayers: [Flatten]\n"),
+         ("error", "SC008", 1, 150_000, "more than 50,000 values")),
+    Made("5001_layers", _text("many.yaml", "input: [4]\nlayers:\n" + "  - Activation: relu\n" * 5001),
+         ("error", "SC008", 2, 1, "5,001 layers")),
+    Made("5000_layers_is_fine", _text("many_ok.yaml", "input: [4]\nlayers:\n" + "  - Dense: 4\n" * 5000), None),
+    Made("long_key", _text("long_key.yaml", "input: [4]\nlayers:\n  - Dense: {units: 3, " + "k" * 20_000 + ": 1}\n"),
+         ("error", "SC008", 3, 23, "20,000 characters")),
+    # the file system
+    Made("directory", _directory, ("error", "SC001", 1, 1, "is a directory")),
+    Made("missing_file", _missing, ("error", "SC001", 1, 1, "no such file")),
+    Made("named_pipe", _fifo, ("error", "SC001", 1, 1, "not a regular file")),
+]
+
+if os.geteuid() != 0:  # root reads any file
+    CASES.append(Made("unreadable_file", _unreadable, ("error", "SC001", 1, 1, "permission denied")))

@@ -1,0 +1,150 @@
+"""The hostile corpus: every malformed or malicious input gives its one located diagnostic, quickly.
+
+Two sources of cases, one harness: the commented YAML files in `cases/`
+(expectations in the header, as in tests/diagnostics) and the inputs that
+cannot be such files, made by `generated.py` (binary, JSON, megabytes,
+100,000 levels of nesting, pipes). For each: exactly the expected
+diagnostic; through the CLI, the exit code SPEC §3 gives for it, no
+traceback, and one JSON document even for exit 2. Then the corpus as a
+whole: within a second each, in bounded memory, and `check` over all of it
+in one real process reports every file.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import resource
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from shapecalc.cli import app
+from shapecalc.commands.pipeline import analyze_path
+from shapecalc.diagnostics import exit_code
+from tests.diagnostics.expectations import read_expectations
+from tests.hostile.generated import CASES as GENERATED
+
+CASES = Path(__file__).parent / "cases"
+FILES = sorted(CASES.glob("*.yaml"))
+SECONDS_PER_CASE = 1.0
+MEMORY_LIMIT = 512 * 1024 * 1024  # address space for the whole process, interpreter included
+
+Expected = dict[tuple[str, str, int, int], list[str]]
+
+
+def expected_of_generated(index: int) -> Expected:
+    expect = GENERATED[index].expect
+    return {} if expect is None else {expect[:4]: [expect[4]]}
+
+
+@pytest.fixture(scope="module")
+def generated_paths(tmp_path_factory: pytest.TempPathFactory) -> list[Path]:
+    folder = tmp_path_factory.mktemp("hostile")
+    return [case.make(folder) for case in GENERATED]
+
+
+def assert_diagnostics(path: Path, expected: Expected) -> None:
+    found = analyze_path(str(path)).diagnostics
+    produced = {(d.severity.value, d.code, d.line, d.column): d.message for d in found}
+    shown = "\n".join(f"{d.line}:{d.column}: {d.severity.value}[{d.code}] {d.message}" for d in found)
+    assert len(found) == len(expected) and sorted(produced) == sorted(expected), shown
+    for key, fragments in expected.items():
+        for fragment in fragments:
+            assert fragment in produced[key], f"{fragment!r} not in {produced[key]!r}"
+        assert "\n" not in produced[key], "a diagnostic is one line"
+
+
+def assert_cli(path: Path, expected: Expected) -> None:
+    """Both commands through the typer app: the right exit code, no traceback, parseable JSON."""
+    code = exit_code([_diagnostic(key) for key in expected])
+    runner = CliRunner()
+    summary = runner.invoke(app, ["summarize", "--format", "json", str(path)])
+    assert summary.exit_code == code, summary.output
+    assert summary.exception is None or isinstance(summary.exception, SystemExit), repr(summary.exception)
+    document = json.loads(summary.stdout)  # exactly one JSON document, even for exit 2
+    assert sorted(d["code"] for d in document["diagnostics"]) == sorted(key[1] for key in expected)
+    checked = runner.invoke(app, ["check", str(path)])
+    assert checked.exit_code == code, checked.output
+    assert "Traceback" not in checked.output
+    assert len(checked.stdout.splitlines()) == len(expected)
+
+
+def _diagnostic(key: tuple[str, str, int, int]):
+    from shapecalc.diagnostics import Diagnostic
+
+    return Diagnostic(key[1], "", None, key[2], key[3])
+
+
+@pytest.mark.parametrize("path", FILES, ids=lambda p: p.stem)
+def test_case_file(path: Path) -> None:
+    expected = read_expectations(path)
+    assert_diagnostics(path, expected)
+    assert_cli(path, expected)
+
+
+@pytest.mark.parametrize("index", range(len(GENERATED)), ids=[case.id for case in GENERATED])
+def test_generated_case(index: int, generated_paths: list[Path]) -> None:
+    expected = expected_of_generated(index)
+    assert_diagnostics(generated_paths[index], expected)
+    assert_cli(generated_paths[index], expected)
+
+
+def test_every_case_ends_within_a_second(generated_paths: list[Path]) -> None:
+    """CPU time of the worst case (reading, analysis, the JSON document), start-up excluded."""
+    from shapecalc.commands.summarize import run
+
+    timings = []
+    for path in [*FILES, *generated_paths]:
+        start = time.process_time()
+        with open(os.devnull, "w") as sink:
+            stdout, sys.stdout = sys.stdout, sink
+            try:
+                run(str(path), "json")
+            finally:
+                sys.stdout = stdout
+        timings.append((time.process_time() - start, path.name))
+    worst, name = max(timings)
+    assert worst < SECONDS_PER_CASE, f"{name} took {worst:.2f} s"
+
+
+def _bounded() -> None:
+    resource.setrlimit(resource.RLIMIT_AS, (MEMORY_LIMIT, MEMORY_LIMIT))
+
+
+def test_check_reports_every_file_in_one_real_process(generated_paths: list[Path]) -> None:
+    """A broken file does not stop the others; nothing escapes `main()`; memory stays bounded."""
+    paths = [str(p) for p in [*FILES, *generated_paths]]
+    result = subprocess.run(
+        [sys.executable, "-m", "shapecalc", "check", *paths],
+        capture_output=True, text=True, errors="backslashreplace", timeout=120, preexec_fn=_bounded,
+    )
+    assert result.returncode == 2
+    assert "Traceback" not in result.stderr and "internal error" not in result.stderr, result.stderr[-2000:]
+    reported = {line.split(":", 1)[0] for line in result.stdout.splitlines()}
+    clean = {str(p) for p in FILES if not read_expectations(p)}
+    clean |= {str(generated_paths[i]) for i, case in enumerate(GENERATED) if case.expect is None}
+    assert set(paths) - clean <= reported
+    assert not (clean & reported)
+
+
+WORST = ["5000_layers_is_fine", "flat_list_of_60k_values", "deep_flow_lists", "file_over_8_mib"]
+
+
+@pytest.mark.parametrize("name", WORST)
+def test_worst_cases_through_a_real_process(name: str, generated_paths: list[Path]) -> None:
+    """Start-up included: `summarize --format json` prints one JSON document and stays in bounds."""
+    path = generated_paths[[case.id for case in GENERATED].index(name)]
+    start = time.perf_counter()
+    result = subprocess.run(
+        [sys.executable, "-m", "shapecalc", "summarize", "--format", "json", str(path)],
+        capture_output=True, text=True, timeout=60, preexec_fn=_bounded,
+    )
+    elapsed = time.perf_counter() - start
+    assert result.returncode in (0, 2) and "Traceback" not in result.stderr, result.stderr[-2000:]
+    json.loads(result.stdout)
+    assert elapsed < 5 * SECONDS_PER_CASE, f"{elapsed:.2f} s wall clock (shared machine: generous bound)"
