@@ -20,6 +20,7 @@ from typing import ClassVar, Literal
 
 from shapecalc.layers.args import DataFormat, PositiveInt, PositiveInts, Setting
 from shapecalc.layers.base import ArgumentError, Layer, Params, Why, need_rank
+from shapecalc.layers.keras.activations import check_activation
 from shapecalc.layers.keras.conv import (
     explicit_pads,
     join_channels,
@@ -55,6 +56,10 @@ class Recurrent(Layer):
     kernel_constraint: Setting = None
     recurrent_constraint: Setting = None
     bias_constraint: Setting = None
+
+    def check(self) -> None:
+        check_activation(self.activation)
+        check_activation(getattr(self, "recurrent_activation", None), "recurrent_activation")
 
     def output_shape(self, inputs: list[Shape], why: Why) -> Shape | list[Shape]:
         sequence = inputs[0]
@@ -178,6 +183,7 @@ class _ConvLSTM(Recurrent):
         )
 
     def check(self) -> None:
+        super().check()
         _, strides, dilation = self.tuples()
         if max(strides) > 1 and max(dilation) > 1:
             raise ArgumentError(
