@@ -1,0 +1,106 @@
+"""The pre-commit hook, for real: `pre-commit try-repo` on a snapshot of this checkout, a good and a bad model.
+
+try-repo installs the hook's Python environment from a git commit, so the
+test copies the working tree's package files into a temporary repository and
+commits them there: it tests the code as it is now, committed or not. pip
+installs from the local wheel mirror; installing takes about half a minute
+per run, so the two runs are marked slow (still in the default run).
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+import yaml
+
+ROOT = Path(__file__).resolve().parents[2]
+HOOKS = ROOT / ".pre-commit-hooks.yaml"
+CASES = ROOT / "tests" / "diagnostics" / "cases"
+PACKAGE_FILES = ["shapecalc", "pyproject.toml", "README.md", ".pre-commit-hooks.yaml"]
+GIT_ENV = {"GIT_AUTHOR_NAME": "test", "GIT_AUTHOR_EMAIL": "test@example.com",
+           "GIT_COMMITTER_NAME": "test", "GIT_COMMITTER_EMAIL": "test@example.com"}
+
+
+def hook() -> dict:
+    (entry,) = [h for h in yaml.safe_load(HOOKS.read_text()) if h["id"] == "shapecalc-check"]
+    return entry
+
+
+def test_hook_definition() -> None:
+    entry = hook()
+    assert entry["entry"] == "shapecalc check"
+    assert entry["language"] == "python"
+
+
+@pytest.mark.parametrize(("path", "matched"), [
+    ("models/unet.yaml", True),
+    ("specs/denoiser_24.yaml", True),
+    ("ml/model/resnet.json", True),
+    ("configs/encoder.model.yml", True),
+    (".github/workflows/ci.yaml", False),
+    ("docker-compose.yml", False),
+    ("models/weights.h5", False),
+])
+def test_default_files_pattern(path: str, matched: bool) -> None:
+    assert bool(re.search(hook()["files"], path)) is matched
+
+
+def git(cwd: Path, *args: str) -> None:
+    subprocess.run(["git", *args], cwd=cwd, check=True, capture_output=True, env={**os.environ, **GIT_ENV})
+
+
+def snapshot(target: Path) -> Path:
+    """A git repository holding this checkout's package files as they are on disk, committed."""
+    target.mkdir()
+    for name in PACKAGE_FILES:
+        source = ROOT / name
+        if source.is_dir():
+            shutil.copytree(source, target / name, ignore=shutil.ignore_patterns("__pycache__", "*.pyc"))
+        else:
+            shutil.copy2(source, target / name)
+    git(target, "init", "-q")
+    git(target, "add", "-A")
+    git(target, "commit", "-q", "-m", "snapshot")
+    return target
+
+
+@pytest.fixture(scope="module")
+def repos(tmp_path_factory) -> tuple[Path, Path]:
+    if shutil.which("pre-commit") is None or shutil.which("git") is None:
+        pytest.skip("pre-commit and git are needed")
+    base = tmp_path_factory.mktemp("precommit")
+    source = snapshot(base / "shapecalc")
+    work = base / "project"
+    (work / "models").mkdir(parents=True)
+    shutil.copy(CASES / "clean_denoiser_28.yaml", work / "models" / "good.yaml")
+    shutil.copy(CASES / "SC102_wrong_rank.yaml", work / "models" / "bad.yaml")
+    git(work, "init", "-q")
+    git(work, "add", "-A")
+    return source, work
+
+
+def try_repo(source: Path, work: Path, *files: str) -> subprocess.CompletedProcess:
+    env = {**os.environ, "PRE_COMMIT_HOME": str(work.parent / "pre-commit-home")}
+    return subprocess.run(["pre-commit", "try-repo", str(source), "shapecalc-check", "--files", *files],
+                          cwd=work, capture_output=True, text=True, env=env, timeout=600)
+
+
+@pytest.mark.slow
+def test_hook_passes_a_good_model(repos) -> None:
+    done = try_repo(*repos, "models/good.yaml")
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert re.search(r"shapecalc check\.+Passed", done.stdout)
+
+
+@pytest.mark.slow
+def test_hook_fails_a_bad_model_with_its_location(repos) -> None:
+    done = try_repo(*repos, "models/good.yaml", "models/bad.yaml")
+    assert done.returncode == 1, done.stdout + done.stderr
+    assert re.search(r"shapecalc check\.+Failed", done.stdout)
+    assert "models/bad.yaml:6:5: error[SC102]" in done.stdout
+    assert "models/good.yaml" not in done.stdout.split("Failed", 1)[1]
