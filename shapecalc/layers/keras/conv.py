@@ -111,6 +111,18 @@ class ConvBase(Layer):
     def check(self) -> None:
         self.kernel(), self.stride(), self.dilation()
 
+    def spatial_and_channels(self, shape: Shape) -> tuple[Shape, int]:
+        """The input's spatial sizes and channel count; Keras cannot create weights for unknown channels."""
+        need_rank(shape, self.rank + 2, self.type_name())
+        spatial, channels = split_channels(shape, self.data_format)
+        if channels is None:
+            raise ShapeError(
+                f"{self.type_name()} needs the channel axis of its input to be known to create its weights, "
+                f"but received {format_shape(shape)}",
+                code="SC102",
+            )
+        return spatial, channels
+
     def filter_params(self, inputs: list[Shape], filters: int, groups: int, why: Why) -> Params:
         """prod(kernel) * (in_channels / groups) * filters weights, plus `filters` biases."""
         _, channels = split_channels(inputs[0], self.data_format)
@@ -160,9 +172,8 @@ class _Conv(ConvBase):
     def output_shape(self, inputs: list[Shape], why: Why) -> Shape:
         shape = inputs[0]
         name = self.type_name()
-        need_rank(shape, self.rank + 2, name)
-        spatial, channels = split_channels(shape, self.data_format)
-        if channels is not None and channels % self.groups:
+        spatial, channels = self.spatial_and_channels(shape)
+        if channels % self.groups:
             raise ShapeError(
                 f"the number of input channels must be evenly divisible by the number of groups, "
                 f"received groups={self.groups}, but the input has {channels} channels "

@@ -20,13 +20,12 @@ from __future__ import annotations
 from typing import ClassVar
 
 from shapecalc.layers.args import NonNegativeInts, PositiveInt, Setting, as_tuple
-from shapecalc.layers.base import ArgumentError, Params, Why, need_rank
+from shapecalc.layers.base import ArgumentError, Params, Why
 from shapecalc.layers.keras.conv import (
     ConvBase,
     join_channels,
     nonpositive_error,
     spatial_labels,
-    split_channels,
 )
 from shapecalc.shapes import Axis, Dim, Shape, effective_kernel
 
@@ -94,8 +93,7 @@ class _ConvTranspose(ConvBase):
     def output_shape(self, inputs: list[Shape], why: Why) -> Shape:
         shape = inputs[0]
         name = self.type_name()
-        need_rank(shape, self.rank + 2, name)
-        spatial, _ = split_channels(shape, self.data_format)
+        spatial, _ = self.spatial_and_channels(shape)
         sizes = []
         for label, size, k, s, p, d in zip(
             spatial_labels(self.rank),

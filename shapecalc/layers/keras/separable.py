@@ -18,7 +18,7 @@ from __future__ import annotations
 from typing import ClassVar
 
 from shapecalc.layers.args import PositiveInt, Setting
-from shapecalc.layers.base import Params, Why, need_rank
+from shapecalc.layers.base import Params, Why
 from shapecalc.layers.keras.conv import ConvBase, conv_sizes, join_channels, split_channels
 from shapecalc.shapes import Dim, Shape, product
 
@@ -37,8 +37,7 @@ class _Depthwise(ConvBase):
     def output_shape(self, inputs: list[Shape], why: Why) -> Shape:
         shape = inputs[0]
         name = self.type_name()
-        need_rank(shape, self.rank + 2, name)
-        spatial, channels = split_channels(shape, self.data_format)
+        spatial, channels = self.spatial_and_channels(shape)
         sizes = conv_sizes(
             name, shape, spatial, self.padding, self.kernel(), self.stride(), self.dilation(), why
         )

@@ -444,6 +444,29 @@ SHAPE_ERRORS = [
     ("crop1d-nothing-left", "Cropping1D", {"cropping": 4}, (N, 8, 3), "SC101"),  # 8 - 4 - 4 = 0
     ("crop3d-nothing-left", "Cropping3D", {"cropping": [2, 1, 1]}, (N, 4, 8, 8, 1), "SC101"),
     ("pad3d-wrong-rank", "ZeroPadding3D", {}, (N, 4, 4, 1), "SC102"),
+    # Keras creates the kernel from the channel count: an unknown one is refused
+    (
+        "conv2d-unknown-channels",
+        "Conv2D",
+        {"filters": 4, "kernel_size": 3},
+        (N, 16, 16, N),
+        "SC102",
+    ),
+    (
+        "t2d-unknown-channels",
+        "Conv2DTranspose",
+        {"filters": 4, "kernel_size": 3},
+        (N, 6, 6, N),
+        "SC102",
+    ),
+    ("dw2d-unknown-channels", "DepthwiseConv2D", {"kernel_size": 3}, (N, 6, 6, N), "SC102"),
+    (
+        "sep1d-unknown-channels-first",
+        "SeparableConv1D",
+        {"filters": 4, "kernel_size": 1, **CF},
+        (N, N, 1),
+        "SC102",
+    ),
 ]
 
 # (id, type, args): Keras refuses these arguments at construction
