@@ -155,25 +155,33 @@ def _functional(keras: Any, data: dict[str, Any], batch: Any, reference: KerasRe
         outputs_of = {"input_layer": inputs}
     made: dict[str, Any] = {}
     calls: dict[str, list[list[Any]]] = {}
-    previous = inputs
-    for index, entry in enumerate(data["layers"]):
+    pending = []  # (index, layer, type, alias, source names or None for the previous entry)
+    for index, entry in enumerate(data["layers"]):  # construct in file order: Keras names layers here
         type_name, args = entry_parts(entry)
         names = args.pop("inputs", None)
         args.pop("expect", None)
-        alias = None
         if type_name == "Reuse":
-            alias = args.get("name")
-            layer = made[args["layer"]]
-        else:
-            try:
-                layer = make_layer(keras, type_name, args)
-            except Exception as error:  # Keras refused the arguments
-                reference.failed_index, reference.error = index, f"{type(error).__name__}: {error}"
-                return None
-            made[layer.name] = layer
-        if isinstance(names, str):
-            names = [names]
-        sources = [_tensor(n, outputs_of, calls) for n in names] if names else [previous[0]]
+            pending.append((index, args["layer"], type_name, args.get("name"), names))
+            continue
+        try:
+            layer = make_layer(keras, type_name, args)
+        except Exception as error:  # Keras refused the arguments
+            reference.failed_index, reference.error = index, f"{type(error).__name__}: {error}"
+            return None
+        made[layer.name] = layer
+        pending.append((index, layer, type_name, None, names))
+    previous_key = next(iter(outputs_of))
+    keys = {}
+    for index, layer, type_name, alias, names in pending:
+        key = alias or (layer.name if type_name != "Reuse" else f"reuse at {index}")
+        keys[index] = (key, [names] if isinstance(names, str) else names or [previous_key])
+        previous_key = key
+    while pending:  # call in dependency order, file order where free (`inputs:` may name later entries)
+        ready = next(p for p in pending if all(_known(n, outputs_of, calls) for n in keys[p[0]][1]))
+        pending.remove(ready)
+        index, layer, type_name, alias, names = ready
+        layer = made[layer] if isinstance(layer, str) else layer
+        sources = [_tensor(n, outputs_of, calls) for n in keys[index][1]]
         try:
             if type(layer).__name__ == "MultiHeadAttention":
                 output = layer(*sources)
@@ -187,10 +195,18 @@ def _functional(keras: Any, data: dict[str, Any], batch: Any, reference: KerasRe
             return None
         tensors = list(output) if isinstance(output, (list, tuple)) else [output]
         calls.setdefault(layer.name, []).append(tensors)
-        outputs_of[alias or (layer.name if type_name != "Reuse" else f"reuse at {index}")] = tensors
-        previous = tensors
+        outputs_of[keys[index][0]] = tensors
+    previous = outputs_of[previous_key]
     outputs = [_tensor(n, outputs_of, calls) for n in data["outputs"]] if "outputs" in data else [previous[0]]
     return keras.Model(inputs, outputs if len(outputs) > 1 else outputs[0])
+
+
+def _known(reference: str, outputs_of: dict[str, list[Any]], calls: dict[str, list[list[Any]]]) -> bool:
+    try:
+        _tensor(reference, outputs_of, calls)
+    except (KeyError, IndexError):
+        return False
+    return True
 
 
 def _tensor(reference: str, outputs_of: dict[str, list[Any]], calls: dict[str, list[list[Any]]]) -> Any:
