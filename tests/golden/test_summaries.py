@@ -1,8 +1,9 @@
 """Golden summaries: the exact piped output of `shapecalc summarize` for every shipped spec.
 
 Recording is not enough: each golden must add up (rows' params sum to the
-Total line) and, for Keras specs, show the names, shapes, parameter counts
-and totals that Keras 3 itself gives for the same model. Rewrite them with
+Total line) and show the names, shapes, parameter counts and totals that the
+framework itself gives for the same model: Keras 3 for Keras specs, a torch
+forward pass and `parameters()` for PyTorch specs. Rewrite them with
 `pytest tests/golden --update-goldens` after a deliberate change.
 """
 
@@ -74,6 +75,37 @@ def test_golden_agrees_with_keras(spec: Path) -> None:
     for kind, count in (("Total", reference.total), ("Trainable", reference.trainable),
                         ("Non-trainable", reference.non_trainable)):
         assert table.total_lines[kind] == f" {kind} params: {count:,} ({readable_memory_size(count * 4)})"
+
+
+def torch_specs() -> list[Path]:
+    return [spec for spec in SPECS if (yaml.safe_load(spec.read_text()) or {}).get("framework") == "pytorch"]
+
+
+def shape_sizes(text: str) -> list[int | None]:
+    """'(None, 64, 56, 56)' -> [None, 64, 56, 56]; for several outputs, the first (what torch's reference reads)."""
+    first = text.lstrip("[").split(")")[0].strip("(")
+    return [None if part.strip() == "None" else int(part) for part in first.split(",") if part.strip()]
+
+
+@pytest.mark.parametrize("spec", torch_specs(), ids=[relative(s) for s in torch_specs()])
+def test_golden_agrees_with_torch(spec: Path) -> None:
+    """Rows (after the InputLayer rows), per-layer params and totals as torch counts them; an unknown
+    (None) size in the golden matches any size of torch's forward pass (batch 1 unless `batch:` is set)."""
+    pytest.importorskip("torch")
+    from tests.differential.torch_reference import build
+
+    reference = build(yaml.safe_load(spec.read_text()))
+    assert reference.failed_index is None, f"torch refused {relative(spec)}: {reference.error}"
+    table = read_table(golden_text(spec))
+    rows = [row for row in table.rows if row.type != "InputLayer"]
+    assert [(row.name, row.type, row.params) for row in rows] == [
+        (layer.name, layer.type, layer.params) for layer in reference.layers]
+    for row, layer in zip(rows, reference.layers, strict=True):
+        sizes = shape_sizes(row.shape)
+        assert len(sizes) == len(layer.output_shape), (row.name, row.shape, layer.output_shape)
+        assert all(a is None or a == b for a, b in zip(sizes, layer.output_shape, strict=True)), (
+            row.name, row.shape, layer.output_shape)
+    assert (table.totals["Total"], table.totals["Trainable"]) == (reference.total, reference.trainable)
 
 
 def test_denoiser_24_shows_what_keras_printed() -> None:
