@@ -57,9 +57,8 @@ class Dense(Layer):
     def params(self, inputs: list[Shape], why: Why) -> Params:
         fan_in = inputs[0][-1] or 0
         bias = self.units if self.use_bias else 0
-        total = fan_in * self.units + bias
-        why.step(f"params: {fan_in}*{self.units}" + (f" + {bias}" if bias else "") + f" = {total}")
-        trainable, frozen = lora_params(fan_in, self.units, self.lora_rank, why)
+        trainable, frozen, working = lora_params(fan_in, self.units, self.lora_rank)
+        why.step(f"params: {working}" + (f" + {bias}" if bias else "") + f" = {trainable + frozen + bias}")
         return Params(trainable + bias, frozen)
 
 

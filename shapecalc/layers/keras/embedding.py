@@ -13,14 +13,15 @@ from shapecalc.layers.base import ArgumentError, Layer, Params, Why
 from shapecalc.shapes import Shape
 
 
-def lora_params(fan_in: int, fan_out: int, rank: int | None, why: Why) -> tuple[int, int]:
-    """(trainable, frozen) counts of a fan_in x fan_out matrix, with LoRA factors of `rank` when set."""
+def lora_params(fan_in: int, fan_out: int, rank: int | None) -> tuple[int, int, str]:
+    """(trainable, frozen, working) of a fan_in x fan_out matrix, with LoRA factors of `rank` when set:
+    the matrix itself is then frozen and only the two factors train.
+    """
     full = fan_in * fan_out
     if rank is None:
-        return full, 0
+        return full, 0, f"{fan_in}*{fan_out}"
     factors = fan_in * rank + rank * fan_out
-    why.step(f"lora: {fan_in}*{rank} + {rank}*{fan_out} = {factors} trainable; {fan_in}*{fan_out} = {full} frozen")
-    return factors, full
+    return factors, full, f"{fan_in}*{fan_out} (frozen) + {fan_in}*{rank} + {rank}*{fan_out} (LoRA)"
 
 
 class Embedding(Layer):
@@ -45,6 +46,6 @@ class Embedding(Layer):
         return (*inputs[0], self.output_dim)
 
     def params(self, inputs: list[Shape], why: Why) -> Params:
-        why.step(f"params: input_dim*output_dim = {self.input_dim}*{self.output_dim} = {self.input_dim * self.output_dim}")
-        trainable, frozen = lora_params(self.input_dim, self.output_dim, self.lora_rank, why)
+        trainable, frozen, working = lora_params(self.input_dim, self.output_dim, self.lora_rank)
+        why.step(f"params: {working} = {trainable + frozen}")
         return Params(trainable, frozen)

@@ -44,17 +44,24 @@ def axes_list(axis: int | list[int]) -> list[int]:
     return [axis] if isinstance(axis, int) else list(axis)
 
 
-def vector_params(sizes: list[int], vectors: dict[str, bool], why: Why) -> int:
-    """Parameters of one weight per enabled vector name, each of shape `sizes`; records the step."""
+def vectors(sizes: list[int], enabled: dict[str, bool]) -> tuple[int, str | None]:
+    """Count and working of one weight per enabled name, each of shape `sizes`: (32, '2*16 (gamma, beta)')."""
+    names = [name for name, on in enabled.items() if on]
+    if not names:
+        return 0, None
     per_vector = 1
     for size in sizes:
         per_vector *= size
-    names = [name for name, enabled in vectors.items() if enabled]
-    total = per_vector * len(names)
-    shown = "*".join(map(str, sizes))
-    if names:
-        why.step(f"params: {len(names)} ({', '.join(names)}) * {shown} = {total}")
-    return total
+    shape_text = "*".join(map(str, sizes)) or "1"
+    if len(sizes) > 1:
+        shape_text = f"({shape_text})"
+    return len(names) * per_vector, f"{len(names)}*{shape_text} ({', '.join(names)})"
+
+
+def record_params(why: Why, *groups: tuple[int, str | None]) -> None:
+    """One `params:` step summing the groups, the line `explain` shows."""
+    texts = [text for _, text in groups if text]
+    why.step(f"params: {' + '.join(texts) or '0'} = {sum(count for count, _ in groups)}")
 
 
 class _Normalization(Layer):
@@ -116,11 +123,11 @@ class BatchNormalization(_Affine):
 
     def params(self, inputs: list[Shape], why: Why) -> Params:
         sizes = self.normalized_sizes(inputs[0])
-        trainable = vector_params(sizes, {"gamma": self.scale, "beta": self.center}, why)
-        statistics = {"moving_mean": True, "moving_variance": True, "moving_stddev": self.renorm,
-                      "renorm_mean": self.renorm, "renorm_stddev": self.renorm}
-        non_trainable = vector_params(sizes, statistics, why)
-        return Params(trainable, non_trainable)
+        affine = vectors(sizes, {"gamma": self.scale, "beta": self.center})
+        statistics = vectors(sizes, {"moving_mean": True, "moving_variance": True, "moving_stddev": self.renorm,
+                                     "renorm_mean": self.renorm, "renorm_stddev": self.renorm})
+        record_params(why, affine, statistics)
+        return Params(affine[0], statistics[0])
 
 
 class LayerNormalization(_Affine):
@@ -133,8 +140,9 @@ class LayerNormalization(_Affine):
 
     def params(self, inputs: list[Shape], why: Why) -> Params:
         sizes = self.normalized_sizes(inputs[0])
-        vectors = {"gamma": self.scale or self.rms_scaling, "beta": self.center and not self.rms_scaling}
-        return Params(vector_params(sizes, vectors, why))
+        affine = vectors(sizes, {"gamma": self.scale or self.rms_scaling, "beta": self.center and not self.rms_scaling})
+        record_params(why, affine)
+        return Params(affine[0])
 
 
 class RMSNormalization(_Normalization):
@@ -144,7 +152,9 @@ class RMSNormalization(_Normalization):
     epsilon: float = 1e-6
 
     def params(self, inputs: list[Shape], why: Why) -> Params:
-        return Params(vector_params(self.normalized_sizes(inputs[0]), {"scale": True}, why))
+        scale = vectors(self.normalized_sizes(inputs[0]), {"scale": True})
+        record_params(why, scale)
+        return Params(scale[0])
 
 
 class GroupNormalization(_Affine):
@@ -182,8 +192,9 @@ class GroupNormalization(_Affine):
         return inputs[0]
 
     def params(self, inputs: list[Shape], why: Why) -> Params:
-        sizes = self.normalized_sizes(inputs[0])
-        return Params(vector_params(sizes, {"gamma": self.scale, "beta": self.center}, why))
+        affine = vectors(self.normalized_sizes(inputs[0]), {"gamma": self.scale, "beta": self.center})
+        record_params(why, affine)
+        return Params(affine[0])
 
 
 class UnitNormalization(_Normalization):
