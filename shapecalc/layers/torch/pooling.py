@@ -18,7 +18,7 @@ from __future__ import annotations
 from typing import ClassVar
 
 from shapecalc.layers.args import NonNegativeInts, PositiveInt, PositiveInts
-from shapecalc.layers.base import Why
+from shapecalc.layers.base import ArgumentError, Why
 from shapecalc.layers.torch.common import (
     TorchLayer,
     axis_labels,
@@ -28,7 +28,7 @@ from shapecalc.layers.torch.common import (
     need_ranks,
     too_small,
 )
-from shapecalc.shapes import Axis, Shape, ShapeError, window
+from shapecalc.shapes import Axis, Shape, ShapeError, format_shape, window
 
 
 class _Windowed(TorchLayer):
@@ -36,6 +36,7 @@ class _Windowed(TorchLayer):
 
     rank: ClassVar[int] = 2
     primary: ClassVar[str | None] = "kernel_size"
+    unpadded_fit: ClassVar[bool] = False  # avg_pool3d also needs every input size >= its kernel
 
     kernel_size: PositiveInts
     stride: PositiveInts | None = None
@@ -64,6 +65,8 @@ class _Windowed(TorchLayer):
         need_ranks(shape, batched_ranks(self.rank), name)
         self.check_half_kernel()
         lead, channels, spatial = channels_and_spatial(shape, self.rank)
+        if self.unpadded_fit:
+            self.check_fits(spatial, shape)
         axes = [
             window(size, k, s, (p, p), d, self.ceil_mode, label=f"{label}: ")
             for label, size, k, s, p, d in zip(axis_labels(self.rank), spatial, self.kernel(), self.strides(),
@@ -72,6 +75,15 @@ class _Windowed(TorchLayer):
         if any(axis.size is not None and axis.size <= 0 for axis in axes):
             raise too_small(name, shape, [a.formula for a in axes], "Output size is too small")
         return (*lead, channels, *(why.axis(axis) for axis in axes))
+
+    def check_fits(self, spatial: Shape, shape: Shape) -> None:
+        """avg_pool3d's own check: each input size, before padding, at least the kernel."""
+        if any(size is not None and size < k for size, k in zip(spatial, self.kernel(), strict=True)):
+            raise ShapeError(
+                f"{self.type_name()}: input image {tuple(spatial)} smaller than kernel size {self.kernel()} "
+                f"(input {format_shape(shape)}); PyTorch's 3-D average pooling checks this before padding",
+                code="SC102",
+            )
 
     def check_half_kernel(self) -> None:
         """PyTorch refuses (when run) a padding larger than half the kernel: p <= k // 2."""
@@ -146,12 +158,14 @@ class AvgPool2d(_AvgPool):
 class AvgPool3d(_AvgPool):
     __doc__ = _AvgPool.__doc__
     rank: ClassVar[int] = 3
+    unpadded_fit: ClassVar[bool] = True
     divisor_override: PositiveInt | None = None
 
 
 class LPPool1d(_LPPool):
     __doc__ = _LPPool.__doc__
     rank: ClassVar[int] = 1
+    kernel_size: PositiveInt  # PyTorch multiplies by it as a number: a list fails when run
 
 
 class LPPool2d(_LPPool):
@@ -162,6 +176,7 @@ class LPPool2d(_LPPool):
 class LPPool3d(_LPPool):
     __doc__ = _LPPool.__doc__
     rank: ClassVar[int] = 3
+    unpadded_fit: ClassVar[bool] = True
 
 
 class _Adaptive(TorchLayer):
@@ -178,7 +193,9 @@ class _Adaptive(TorchLayer):
         return expand(self.output_size, self.rank, "output_size")  # type: ignore[arg-type]
 
     def check(self) -> None:
-        self.sizes()
+        sizes = self.sizes()
+        if self.rank == 1 and None in sizes:
+            raise ArgumentError("output_size", "a 1-d adaptive pool needs an integer output_size")
 
     def output_shape(self, inputs: list[Shape], why: Why) -> Shape:
         shape = inputs[0]
