@@ -19,7 +19,7 @@ def flatten_hint(framework: str, rank: int) -> str:
     """What usually belongs before the Dense: Flatten, or the global pooling of the input's rank."""
     spatial = rank - 2
     if framework == "pytorch":
-        return f"Flatten (or AdaptiveAvgPool{spatial}d(1) and Flatten)" if 1 <= spatial - 1 <= 3 else "Flatten"
+        return f"Flatten (or AdaptiveAvgPool{spatial}d(1) and Flatten)" if 1 <= spatial <= 3 else "Flatten"
     return f"Flatten (or GlobalAveragePooling{spatial}D)" if 1 <= spatial <= 3 else "Flatten"
 
 

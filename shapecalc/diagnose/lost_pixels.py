@@ -20,6 +20,7 @@ from __future__ import annotations
 import dataclasses
 from fractions import Fraction
 
+from shapecalc.diagnose.floor_loss import candidate_updates
 from shapecalc.diagnose.model import (
     Budget,
     Model,
@@ -187,9 +188,9 @@ def fixes_text(model: Model, output: Row, losses: list[Loss], before, after, dif
     if sizes:
         fixes.append(f"an input of {' or '.join(sizes)} loses nothing")
     for loss in losses:
-        same = same_padding_result(model, loss.row, output)
-        if same is not None:
-            fixes.append(f"padding='same' on {loss.row.name} (the output becomes {same})")
+        fix = tiling_fix(model, loss.row, output)
+        if fix is not None:
+            fixes.append(fix)
     if match_input:
         fixes.append(edge_fix(model, before, after, differing))
     return "; or ".join(fixes)
@@ -203,14 +204,16 @@ def edge_fix(model: Model, before, after, differing: list[int]) -> str:
         diff = (before[j] - after[j]) if j in differing else 0
         pairs.append((abs(diff) // 2, abs(diff) - abs(diff) // 2))
     grow = any(before[j] > after[j] for j in differing)
+    symmetric = len({p for pair in pairs for p in pair}) == 1
+    change = ", ".join(f"{after[j]} -> {before[j]}" for j in differing[:1])
     if model.framework == "pytorch":
-        flat = [p for pair in reversed(pairs) for p in pair]
         sign = 1 if grow else -1
-        return f"ZeroPad{count}d({[sign * p for p in flat]}) at the end ({'negative pads crop' if not grow else 'pads'})"
+        flat = tuple(sign * p for pair in reversed(pairs) for p in pair)
+        argument = str(flat[0]) if symmetric else str(flat)
+        return f"a ZeroPad{count}d({argument}) at the end ({change}{'' if grow else ': negative pads crop'})"
     kind = "ZeroPadding" if grow else "Cropping"
-    symmetric = len({lo for lo, hi in pairs} | {hi for lo, hi in pairs}) == 1
     argument = str(pairs[0][0]) if symmetric else str(tuple(pairs) if count > 1 else pairs[0])
-    return f"a {kind}{count}D({argument}) at the end"
+    return f"a {kind}{count}D({argument}) at the end ({change})"
 
 
 def lossless_inputs(model: Model, output: Row, differing: list[int], match_input: bool) -> list[str]:
@@ -271,13 +274,17 @@ def lossless(candidate: Model, output: str, differing: list[int], size: int, mat
     return not match_input or all(after[j] == size for j in differing)
 
 
-def same_padding_result(model: Model, row: Row, output: Row) -> str | None:
-    """The output size with padding='same' on the flooring layer (Keras layers that have it)."""
+def tiling_fix(model: Model, row: Row, output: Row) -> str | None:
+    """The first argument change that makes the flooring layer tile ('same', ceil_mode), with the new output."""
     layer = row.spec.layer if row.spec else None
-    if layer is None or type(layer).framework != "keras" or getattr(layer, "padding", None) != "valid":
+    if layer is None:
         return None
-    candidate = reanalyze(model.spec, replace=(row.spec, layer.model_copy(update={"padding": "same"})))
-    if candidate is None or candidate.has_errors():
-        return None
-    changed = candidate.rows.get(output.name)
-    return format_shape(changed.main_shape) if changed is not None and not isinstance(changed.output_shape, list) else None
+    for update in candidate_updates(layer, real_losses(model, row)):
+        candidate = reanalyze(model.spec, replace=(row.spec, layer.model_copy(update=update)))
+        if candidate is None or candidate.has_errors() or real_losses(candidate, candidate.rows.get(row.name, row)):
+            continue
+        changed = candidate.rows.get(output.name)
+        if changed is not None and not isinstance(changed.output_shape, list):
+            setting = ", ".join(f"{key}={value!r}" for key, value in update.items())
+            return f"{setting} on {row.name} (the output becomes {format_shape(changed.main_shape)})"
+    return None

@@ -49,13 +49,24 @@ def fix_options(model: Model, layer: LayerSpec) -> list[str]:
 
 
 def same_padding(layer: LayerSpec, inputs: list[Shape]) -> str | None:
+    """'same' padding (Keras), or the smallest integer padding that fits (PyTorch), if it computes."""
     args = layer.layer
-    if getattr(args, "padding", None) != "valid" or "padding" not in type(args).model_fields:
+    padding = getattr(args, "padding", None)
+    if "padding" not in type(args).model_fields:
         return None
-    shape = try_layer(args.model_copy(update={"padding": "same"}), inputs)
-    if shape is None or isinstance(shape, list):
+    if padding == "valid":
+        candidates = ["same"]
+    elif isinstance(padding, int) and not isinstance(padding, bool):
+        kernel = next((getattr(args, f) for f in KERNEL_FIELDS if f in type(args).model_fields), None)
+        widest = kernel if isinstance(kernel, int) else max(kernel or [1])
+        candidates = list(range(padding + 1, widest // 2 + 1))
+    else:
         return None
-    return f"padding='same' (gives {format_shape(shape)})"
+    for candidate in candidates:
+        shape = try_layer(args.model_copy(update={"padding": candidate}), inputs)
+        if shape is not None and not isinstance(shape, list):
+            return f"padding={candidate!r} (gives {format_shape(shape)})"
+    return None
 
 
 def smaller_kernel(layer: LayerSpec, inputs: list[Shape]) -> str | None:
