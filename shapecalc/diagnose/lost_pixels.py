@@ -36,6 +36,7 @@ from shapecalc.engine import Row
 from shapecalc.shapes import format_shape
 
 SEARCH_STEPS = 64
+MAX_TRACED = 20  # flooring layers named in one message, at most
 
 
 @dataclasses.dataclass
@@ -115,14 +116,17 @@ def trace(model: Model, output: Row, differing: list[int]) -> list[Loss]:
     path = model.ancestors(output.name)
     rows = [row for row in model.analysis.rows if row.name in path]
     count = len(differing) and len(spatial(output.main_shape, model.framework))
-    losses = []
+    losses: list[Loss] = []
     for position, row in enumerate(rows):
+        if len(losses) >= MAX_TRACED:
+            break
         if len(row.axes) != count:
             continue
         dropped = [(j, lost, axis.stride) for j, axis, lost in real_losses(model, row) if j in differing]
         if not dropped:
             continue
-        later = [r for r in rows[position + 1:] if row.name in model.ancestors(r.name)]
+        downstream = model.descendants(row.name)
+        later = [r for r in rows[position + 1:] if r.name in downstream]
         up, down, uppers = scale_after(model, later, dropped[0][0])
         _, lost, stride = dropped[0]
         losses.append(Loss(row, dropped, uppers, Fraction(lost, stride) * up / down))

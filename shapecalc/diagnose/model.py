@@ -138,6 +138,21 @@ class Model:
                 stack.extend(self.sources(row.spec))
         return seen
 
+    def descendants(self, name: str) -> set[str]:
+        """`name` and every row that depends on it."""
+        consumers: dict[str, list[str]] = {}
+        for row in self.analysis.rows:
+            for source in self.sources(row.spec) if row.spec is not None else []:
+                consumers.setdefault(source, []).append(row.name)
+        seen: set[str] = set()
+        stack = [name]
+        while stack:
+            current = stack.pop()
+            if current not in seen:
+                seen.add(current)
+                stack.extend(consumers.get(current, []))
+        return seen
+
     def output_rows(self) -> list[Row]:
         return [self.rows[name] for name in self.analysis.output_names if name in self.rows]
 
