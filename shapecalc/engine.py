@@ -398,7 +398,12 @@ class _Walker:
         return ordered, not plain_chain(self.nodes, depths)
 
     def warn_unreached(self, reached: set[str]) -> None:
-        """A layer no output depends on: Keras leaves it out of the model, which is rarely what was meant."""
+        """A layer no output depends on: Keras leaves it out of the model, which is rarely what was meant.
+
+        Quiet when an error already stopped the model: one mistake, one diagnostic.
+        """
+        if any(d.severity.value == "error" for d in self.diagnostics):
+            return
         unreached = [n for n, node in self.nodes.items() if n not in reached and not node.is_input]
         consumers = {source for name in unreached for source, _ in self.nodes[name].links}
         for name in unreached:
@@ -470,8 +475,8 @@ class _Walker:
         if params.total != first[0].params.total:
             shown = ", ".join(format_shape(s) for s in inputs)
             built = ", ".join(format_shape(s) for s in first[0].inputs)
-            raise ShapeError(f"{node.layer} is shared: its weights were built for input {built} at its first call "
-                             f"and do not fit input {shown}", code="SC102")
+            raise ShapeError(f"{node.layer}: a shared layer's weights were built for input {built} at its first "
+                             f"call and do not fit input {shown} here", code="SC102")
 
     def row(self, name: str) -> Row | None:
         calls = self.calls.get(name)
