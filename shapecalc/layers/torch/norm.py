@@ -6,6 +6,13 @@ and for InstanceNorm with `affine=True`; prod(normalized_shape) each for
 LayerNorm's weight and bias. BatchNorm's running mean and variance are
 buffers, not parameters, so they are not counted (Keras counts its
 equivalents as non-trainable parameters).
+
+Layers that normalise with statistics of the input itself refuse, as
+PyTorch does, an input that gives each statistic a single value
+(BatchNorm without running stats on a batch of 1 per channel, InstanceNorm
+on one spatial element, GroupNorm on one value per group). Checks that
+only training mode makes (BatchNorm with running stats) are not applied:
+shapes are reported as an evaluation forward pass gives them.
 """
 
 from __future__ import annotations
@@ -16,6 +23,13 @@ from shapecalc.layers.args import PositiveInt, PositiveInts
 from shapecalc.layers.base import ArgumentError, Params, Why
 from shapecalc.layers.torch.common import TorchLayer, need_ranks, torch_size
 from shapecalc.shapes import Shape, ShapeError, product
+
+
+def need_several(name: str, sizes: Shape, what: str, shape: Shape) -> None:
+    """A statistic over a single value is refused: the product of `sizes` must not be 1 (unknown passes)."""
+    if product(sizes) == 1:
+        raise ShapeError(f"{name}: expected more than 1 {what} to compute statistics from, got input size "
+                         f"{torch_size(shape)}", code="SC102")
 
 
 class _ChannelNorm(TorchLayer):
@@ -41,6 +55,8 @@ class _ChannelNorm(TorchLayer):
                 f"(input {torch_size(shape)}): expected input's size at dim=1 to match num_features",
                 code="SC102",
             )
+        if not self.track_running_stats:
+            need_several(self.type_name(), (shape[0], *shape[2:]), "value per channel", shape)
         return shape
 
     def checks_channels(self) -> bool:
@@ -90,6 +106,8 @@ class _InstanceNorm(_ChannelNorm):
                 f"{channels} channels (input {torch_size(shape)})",
                 code="SC102",
             )
+        if not self.track_running_stats:
+            need_several(self.type_name(), shape[-self.spatial_rank:], "spatial element", shape)
         return shape
 
 
@@ -185,6 +203,8 @@ class GroupNorm(TorchLayer):
         if channels is not None and channels % self.num_groups:
             raise ShapeError(f"GroupNorm: expected the number of channels in input ({channels}) to be divisible "
                              f"by num_groups ({self.num_groups})", code="SC102")
+        if channels is not None:
+            need_several("GroupNorm", (shape[0], channels // self.num_groups, *shape[2:]), "value per group", shape)
         return shape
 
     def params(self, inputs: list[Shape], why: Why) -> Params:
