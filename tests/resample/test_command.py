@@ -104,3 +104,19 @@ def test_colour_only_when_forced_and_never_with_no_color(monkeypatch):
     assert _colour_codes(_invoke(QUESTION)[1])
     monkeypatch.setenv("NO_COLOR", "1")
     assert _colour_codes(_invoke(QUESTION)[1]) == []
+
+
+def test_wide_output_is_never_cropped_or_wrapped():
+    code, out, _ = _invoke(str([1, 2] * 32), size=4)
+    assert code == 0
+    lines = out.splitlines()
+    header = next(line for line in lines if line.rstrip().endswith("255"))
+    values = lines[lines.index(header) + 2]
+    assert len(values.split()) == 256
+
+
+def test_matrix_from_a_yaml_file(tmp_path):
+    path = tmp_path / "matrix.yaml"
+    path.write_text("matrix:\n  - [100, 200]\n  - [6, 8]\n", encoding="utf-8")
+    document = json.loads(_invoke(str(path), convention="tf-legacy", output_format="json")[1])
+    assert document["output"][1] == [53, 78.5, 104, 104]
