@@ -298,19 +298,18 @@ def keras_order(nodes: dict[str, Node], outputs: list[str], inputs: list[str]) -
     first_seen: dict[str, int] = {}
 
     def visit(start: str) -> None:
-        stack = [(start, iter(nodes[start].links))]
         if start in finished:
             return
+        stack = [(start, iter(nodes[start].links))]
         first_seen.setdefault(nodes[start].layer, len(first_seen))
         while stack:
             name, pending = stack[-1]
             link = next(pending, None)
             if link is None:
                 stack.pop()
-                if name not in finished:
-                    finished.add(name)
-                    walk.append(name)
-            elif link[0] not in finished and all(link[0] != entry for entry, _ in stack):
+                finished.add(name)
+                walk.append(name)
+            elif link[0] not in finished:  # the graph has no cycles (evaluation_order refused them)
                 first_seen.setdefault(nodes[link[0]].layer, len(first_seen))
                 stack.append((link[0], iter(nodes[link[0]].links)))
 
