@@ -251,6 +251,24 @@ PYTORCH: dict[str, str] = {
 
 TABLES: dict[str, dict[str, str]] = {"keras": KERAS, "pytorch": PYTORCH}
 
+# The other framework's name for the same layer, for the hint when a file mixes vocabularies
+# (the first Keras name listed for a PyTorch name is the one suggested back).
+_KERAS_TO_PYTORCH = {
+    "Dense": "Linear", "Conv1DTranspose": "ConvTranspose1d", "Conv2DTranspose": "ConvTranspose2d",
+    "Conv3DTranspose": "ConvTranspose3d", "MaxPooling1D": "MaxPool1d", "MaxPooling2D": "MaxPool2d",
+    "MaxPooling3D": "MaxPool3d", "AveragePooling1D": "AvgPool1d", "AveragePooling2D": "AvgPool2d",
+    "AveragePooling3D": "AvgPool3d", "GlobalAveragePooling2D": "AdaptiveAvgPool2d",
+    "GlobalMaxPooling2D": "AdaptiveMaxPool2d", "UpSampling2D": "Upsample", "UpSampling1D": "Upsample",
+    "UpSampling3D": "Upsample", "ZeroPadding1D": "ZeroPad1d", "ZeroPadding2D": "ZeroPad2d",
+    "ZeroPadding3D": "ZeroPad3d", "BatchNormalization": "BatchNorm2d", "LayerNormalization": "LayerNorm",
+    "GroupNormalization": "GroupNorm", "MultiHeadAttention": "MultiheadAttention",
+    "SimpleRNN": "RNN", "Activation": "ReLU", "SpatialDropout2D": "Dropout2d", "Reshape": "Unflatten",
+}
+COUNTERPARTS: dict[str, dict[str, str]] = {
+    "pytorch": _KERAS_TO_PYTORCH,
+    "keras": {torch_name: keras_name for keras_name, torch_name in reversed(_KERAS_TO_PYTORCH.items())},
+}
+
 _LOADED: dict[tuple[str, str], type[Layer]] = {}
 
 
@@ -276,6 +294,8 @@ def suggest(framework: str, type_name: str) -> str | None:
     lowered = {name.lower(): name for name in names}
     if type_name.lower() in lowered:
         return lowered[type_name.lower()]
+    if type_name in COUNTERPARTS.get(framework, {}):
+        return COUNTERPARTS[framework][type_name]
     for other, table in TABLES.items():
         if other != framework and type_name in table:
             close = difflib.get_close_matches(type_name, names, n=1, cutoff=0.5)

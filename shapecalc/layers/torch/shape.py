@@ -56,7 +56,7 @@ class Unflatten(TorchLayer):
 
     def check(self) -> None:
         sizes = self.unflattened_size
-        if sizes.count(-1) > 1 or 0 in sizes:
+        if not sizes or sizes.count(-1) > 1 or 0 in sizes:
             raise ArgumentError("unflattened_size", f"unflattened_size may hold one -1 and positive sizes, "
                                 f"received {sizes}")
 

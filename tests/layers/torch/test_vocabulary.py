@@ -1,0 +1,31 @@
+"""A file that mixes the two vocabularies gets the other framework's name for the same layer as its hint."""
+
+from __future__ import annotations
+
+import pytest
+
+from shapecalc.layers.registry import COUNTERPARTS, KERAS, PYTORCH, suggest
+
+HINTS = [
+    ("pytorch", "Dense", "Linear"),
+    ("pytorch", "Conv2D", "Conv2d"),
+    ("pytorch", "MaxPooling2D", "MaxPool2d"),
+    ("pytorch", "UpSampling2D", "Upsample"),
+    ("pytorch", "BatchNormalization", "BatchNorm2d"),
+    ("pytorch", "MultiHeadAttention", "MultiheadAttention"),
+    ("keras", "Linear", "Dense"),
+    ("keras", "Upsample", "UpSampling2D"),
+    ("keras", "MaxPool2d", "MaxPool2D"),
+    ("keras", "Conv2d", "Conv2D"),
+]
+
+
+@pytest.mark.parametrize(("framework", "written", "hint"), HINTS, ids=[f"{f}-{w}" for f, w, _ in HINTS])
+def test_hint(framework: str, written: str, hint: str) -> None:
+    assert suggest(framework, written) == hint
+
+
+def test_counterparts_name_real_types() -> None:
+    tables = {"keras": KERAS, "pytorch": PYTORCH}
+    for framework, pairs in COUNTERPARTS.items():
+        assert all(name in tables[framework] for name in pairs.values()), framework
