@@ -22,7 +22,6 @@ from fractions import Fraction
 
 from shapecalc.diagnose.floor_loss import candidate_updates
 from shapecalc.diagnose.model import (
-    Budget,
     Model,
     axis_label,
     plural,
@@ -226,9 +225,8 @@ def lossless_inputs(model: Model, output: Row, differing: list[int], match_input
     if found is None:
         return []
     name, shape = found
-    budget = Budget()
-    below = nearest(model, output.name, name, shape, differing, -1, budget, match_input)
-    above = nearest(model, output.name, name, shape, differing, +1, budget, match_input)
+    below = nearest(model, output.name, name, shape, differing, -1, match_input)
+    above = nearest(model, output.name, name, shape, differing, +1, match_input)
     return [format_input(model, shape, differing, n) for n in (below, above) if n is not None]
 
 
@@ -250,11 +248,11 @@ def format_input(model: Model, shape, differing: list[int], size: int) -> str:
 
 
 def nearest(model: Model, output: str, input_name: str, shape, differing: list[int], direction: int,
-            budget: Budget, match_input: bool) -> int | None:
+            match_input: bool) -> int | None:
     start = spatial(shape, model.framework)[differing[0]]
     for step in range(1, SEARCH_STEPS + 1):
         size = start + direction * step
-        if size < 1 or not budget.left():
+        if size < 1 or not model.budget.left():
             return None
         inputs = dict(model.spec.inputs)
         inputs[input_name] = with_size(model, shape, differing, size)[1:]

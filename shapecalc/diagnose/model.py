@@ -60,6 +60,16 @@ def window_label(axis: Axis, index: int, count: int) -> str:
     return head if sep and len(head) <= 3 else axis_label(index, count)
 
 
+class Budget:
+    """A deadline for hint searches, so a huge model never makes a hint slow."""
+
+    def __init__(self, seconds: float = SEARCH_SECONDS):
+        self.end = time.monotonic() + seconds
+
+    def left(self) -> bool:
+        return time.monotonic() < self.end
+
+
 @dataclass
 class Model:
     """An Analysis and the spec it came from, with the lookups the passes need."""
@@ -69,6 +79,7 @@ class Model:
     diagnostics: list[Diagnostic] = field(default_factory=list)
     rows: dict[str, Row] = field(default_factory=dict)
     positions: dict[int, int] = field(default_factory=dict, repr=False)  # id(LayerSpec) -> index
+    budget: Budget = field(default_factory=lambda: Budget(), repr=False)  # shared by every hint search of a run
 
     @classmethod
     def of(cls, analysis: Analysis, spec: ModelSpec) -> Model:
@@ -242,13 +253,3 @@ def reanalyze(
     except SchemaErrors:
         return None
     return Model.of(analysis, changed)
-
-
-class Budget:
-    """A deadline for hint searches, so a huge model never makes a hint slow."""
-
-    def __init__(self, seconds: float = SEARCH_SECONDS):
-        self.end = time.monotonic() + seconds
-
-    def left(self) -> bool:
-        return time.monotonic() < self.end

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import dataclasses
 
-from shapecalc.diagnose.model import Budget, Model, reanalyze, spatial, try_layer
+from shapecalc.diagnose.model import Model, reanalyze, spatial, try_layer
 from shapecalc.schema import LayerSpec
 from shapecalc.shapes import Shape, format_shape
 
@@ -92,7 +92,7 @@ def larger_input(model: Model, layer: LayerSpec) -> str | None:
     sizes = spatial(batch_first, model.framework)
     if not sizes or None in sizes:
         return None
-    budget = Budget()
+    budget = model.budget
 
     def works(n: int) -> bool:
         candidate = reanalyze(model.spec, inputs={name: raised(model, batch_first, n)[1:]})
