@@ -49,16 +49,22 @@ class Loss:
 
 
 def run(model: Model) -> None:
+    explained = set()
+    for diagnostic in [d for d in model.diagnostics if d.code == "SC104" and d.layer in model.rows]:
+        row = model.rows[diagnostic.layer]
+        explain_failed_expect(model, row, diagnostic, expected_shape(model, row, diagnostic))
+        explained.add(row.name)
     for output in model.output_rows():
-        expected = failed_expect(model, output)
-        if expected is not None:
-            explain_failed_expect(model, output, expected)
-        else:
+        if output.name not in explained:  # one mistake, one diagnostic: a failed expect already says it
             report_shrunk_output(model, output)
 
 
-def failed_expect(model: Model, output: Row):
-    return next((d for d in model.diagnostics if d.code == "SC104" and d.layer == output.name), None)
+def expected_shape(model: Model, row: Row, diagnostic) -> list | None:
+    """The `expect` a failed SC104 is about: the layer's own (at the layer) or the model's `expect.output`."""
+    own = row.spec.keys.expect if row.spec is not None else None
+    if own is not None and (diagnostic.line, diagnostic.column) == (row.line, row.column):
+        return own
+    return model.spec.expect_output
 
 
 def report_shrunk_output(model: Model, output: Row) -> None:
@@ -85,11 +91,10 @@ def report_shrunk_output(model: Model, output: Row) -> None:
     model.add("SC202", message + (f". Fix: {fixes}" if fixes else ""), output)
 
 
-def explain_failed_expect(model: Model, output: Row, diagnostic) -> None:
+def explain_failed_expect(model: Model, output: Row, diagnostic, target: list | None) -> None:
     """Point a failed `expect` at the layers that lost the pixels, when that is the cause."""
     if isinstance(output.output_shape, list):
         return
-    target = model.spec.expect_output if output.spec is None or output.spec.keys.expect is None else output.spec.keys.expect
     if not target or isinstance(target[0], list):
         return
     wanted = spatial((None, *target), model.framework)
@@ -98,8 +103,8 @@ def explain_failed_expect(model: Model, output: Row, diagnostic) -> None:
         return
     differing = [j for j in range(len(got)) if None not in (wanted[j], got[j]) and wanted[j] != got[j]]
     losses = trace(model, output, differing) if differing else []
-    if not losses:
-        return
+    if not losses or sum(loss.share for loss in losses) != wanted[differing[0]] - got[differing[0]]:
+        return  # the lost pixels are not what makes the expectation fail
     found = model.model_input(output)
     fixes = ""
     if found is not None:
