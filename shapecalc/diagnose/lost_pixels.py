@@ -85,7 +85,7 @@ def report_shrunk_output(model: Model, output: Row) -> None:
         f"the output {format_shape(output.main_shape)} is "
         f"{'smaller than' if all(after[j] < before[j] for j in differing) else 'not the size of'} "
         f"the input {format_shape(input_shape)} ({difference_text(before, after, differing)}): "
-        f"{trace_text(model, losses)}"
+        f"{trace_text(model, losses)}{share_note(losses, before[differing[0]] - after[differing[0]])}"
     )
     fixes = fixes_text(model, output, losses, before, after, differing)
     model.add("SC202", message + (f". Fix: {fixes}" if fixes else ""), output)
@@ -153,6 +153,14 @@ def scale_after(model: Model, later: list[Row], axis: int) -> tuple[Fraction, Fr
         elif 0 < ratio < 1 and ratio.numerator == 1:
             down *= 1 / ratio
     return up, down, uppers
+
+
+def share_note(losses: list[Loss], difference: int) -> str:
+    """Say so when flooring is only part of the difference (valid padding shrinks by design)."""
+    total = sum(loss.share for loss in losses)
+    if total == difference:
+        return ""
+    return f" (flooring accounts for {number(total)} of the {difference} pixels; the rest is layers that shrink by design)"
 
 
 def difference_text(before, after, differing: list[int]) -> str:
