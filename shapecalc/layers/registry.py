@@ -89,6 +89,7 @@ KERAS: dict[str, str] = {
     "MultiHeadAttention": "keras.attention",
     "Attention": "keras.attention",
     "AdditiveAttention": "keras.attention",
+    "EinsumDense": "keras.core",
     "Identity": "keras.core",
     "Masking": "keras.core",
     "Reshape": "keras.core",
@@ -227,6 +228,9 @@ PYTORCH: dict[str, str] = {
     "GRUCell": "torch.recurrent",
     # attention
     "MultiheadAttention": "torch.attention",
+    "TransformerEncoderLayer": "torch.transformer",
+    "TransformerDecoderLayer": "torch.transformer",
+    "Transformer": "torch.transformer",
     # padding
     "ZeroPad1d": "torch.padding",
     "ZeroPad2d": "torch.padding",
