@@ -13,6 +13,7 @@ import yaml
 from shapecalc.resample.errors import ResampleError
 
 MAX_INPUT_SIDE = 64
+MAX_FILE_BYTES = 256 * 1024
 FILE_KEYS = ("matrix", "input")
 
 
@@ -69,6 +70,9 @@ def _read_source(text: str, what: str) -> str:
     if "\n" not in stripped and _is_file(stripped):
         path = Path(stripped).expanduser()
         try:
+            if path.stat().st_size > MAX_FILE_BYTES:  # PyYAML's pure-Python loader takes seconds per MiB
+                raise ResampleError(f"{what}: {stripped!r} is larger than {MAX_FILE_BYTES // 1024} KiB; "
+                                    f"an array of at most {MAX_INPUT_SIDE}x{MAX_INPUT_SIDE} values fits in far less")
             return path.read_text(encoding="utf-8")
         except (OSError, UnicodeDecodeError) as error:
             raise ResampleError(f"{what}: cannot read {stripped!r}: {error}") from None
