@@ -331,7 +331,13 @@ class _Reader:
 
 
 def _short_repr(value: Any) -> str:
-    text = repr(value)
+    """A repr that costs little whatever the value: aliases can make a list of 50,000 long strings."""
+    import reprlib
+
+    shortener = reprlib.Repr()
+    shortener.maxstring = shortener.maxother = 60
+    shortener.maxlist = shortener.maxdict = 6
+    text = shortener.repr(value)
     return text if len(text) <= 60 else text[:57] + "..."
 
 

@@ -104,6 +104,9 @@ CASES: list[Made] = [
     Made("5001_layers", _text("many.yaml", "input: [4]\nlayers:\n" + "  - Activation: relu\n" * 5001),
          ("error", "SC008", 2, 1, "5,001 layers")),
     Made("5000_layers_is_fine", _text("many_ok.yaml", "input: [4]\nlayers:\n" + "  - Dense: 4\n" * 5000), None),
+    Made("alias_repr_bomb", _text("repr_bomb.yaml", "input: [4]\nlayers:\n  - Dense: {units: [&s " + "x" * 9_999 + ", "
+                                  + ", ".join(["*s"] * 45_000) + "]}\n"),
+         ("error", "SC004", 3, 13, "valid integer")),  # a full repr of the refused value would be 450 MB
     Made("long_key", _text("long_key.yaml", "input: [4]\nlayers:\n  - Dense: {units: 3, " + "k" * 20_000 + ": 1}\n"),
          ("error", "SC008", 3, 23, "20,000 characters")),
     # the file system
