@@ -1,14 +1,18 @@
-"""Keras core and reshaping layers: Dense, Activation, Identity, Masking, Flatten, Reshape, Permute, RepeatVector.
+"""Keras core and reshaping layers: Dense, EinsumDense, Activation, Identity, Masking, Flatten, Reshape, Permute, RepeatVector.
 
 Dense acts on the last axis only: (..., n) -> (..., units), with
-n*units weights plus `units` biases. The reshaping layers move values
+n*units weights plus `units` biases. EinsumDense generalises it to any
+einsum equation between the input and its kernel. The reshaping layers move values
 around without parameters; Reshape keeps the element count and infers one
 -1 from it.
 """
 
 from __future__ import annotations
 
+import re
 from typing import ClassVar
+
+from pydantic import Field
 
 from shapecalc.layers.args import AnyInt, DataFormat, PositiveInt, Setting
 from shapecalc.layers.base import ArgumentError, Layer, Params, Why, need_min_rank, need_rank
@@ -193,3 +197,130 @@ class RepeatVector(Layer):
         shape = inputs[0]
         need_rank(shape, 2, "RepeatVector")
         return (shape[0], self.n, shape[1])
+
+
+EINSUM_FORMS = (  # Keras's three accepted forms, with "..." written as "0"; matched at the start, as Keras does
+    (re.compile(r"([a-zA-Z]+),([a-zA-Z]+)->([a-zA-Z]+)"), False),
+    (re.compile(r"0([a-zA-Z]+),([a-zA-Z]+)->0([a-zA-Z]+)"), True),
+    (re.compile(r"([a-zA-Z]{2,})0,([a-zA-Z]+)->([a-zA-Z]+)0"), False),
+)
+
+
+class EinsumDense(Layer):
+    """A dense layer written as einsum(`input,kernel->output`): each kernel axis takes its size from
+    output_shape if the output names it, else from the input; params prod(kernel) + prod(bias over `bias_axes`).
+    """
+
+    equation: str
+    partial_output_shape: PositiveInt | list[PositiveInt | None] = Field(alias="output_shape")
+    activation: Setting = None
+    bias_axes: str | None = None
+    kernel_initializer: Setting = "glorot_uniform"
+    bias_initializer: Setting = "zeros"
+    kernel_regularizer: Setting = None
+    bias_regularizer: Setting = None
+    activity_regularizer: Setting = None
+    kernel_constraint: Setting = None
+    bias_constraint: Setting = None
+    lora_rank: PositiveInt | None = None
+    lora_alpha: float | None = None
+
+    def specs(self) -> tuple[str, str, str, bool]:
+        """(input, kernel, output) axis letters and whether "..." leads the input and output."""
+        written = self.equation.replace("...", "0")
+        for pattern, left_elided in EINSUM_FORMS:
+            if match := pattern.match(written):
+                return match[1], match[2], match[3], left_elided
+        raise ArgumentError(
+            "equation",
+            f"invalid einsum equation {self.equation!r}: write it as ab,bc->ac, ...b,bc->...c or ab...,bc->ac...",
+        )
+
+    def check(self) -> None:
+        check_activation(self.activation)
+        source, kernel, output, _ = self.specs()
+        for axis in output:
+            if axis not in source and axis not in kernel:
+                raise ArgumentError("equation", f"output axis {axis!r} is in neither the input {source!r} nor the kernel {kernel!r}")
+        for axis in kernel:
+            if axis not in source and axis not in output:
+                raise ArgumentError("equation", f"kernel axis {axis!r} is in neither the input {source!r} nor the output {output!r}: its size would be unknown")
+        if self.bias_axes is not None and not self.bias_axes:
+            raise ArgumentError("bias_axes", "`bias_axes` must name at least one output axis, or be null")
+        for axis in self.bias_axes or "":
+            if axis not in output:
+                raise ArgumentError("bias_axes", f"bias axis {axis!r} is not an axis of the output {output!r}")
+        if self.lora_rank is not None and self.kernel_constraint is not None:
+            raise ArgumentError("lora_rank", "LoRA is incompatible with kernel constraints: remove `kernel_constraint`")
+
+    def output_shape(self, inputs: list[Shape], why: Why) -> Shape:
+        output, kernel, bias = self.analyse(inputs[0])
+        why.step(f"kernel {format_shape(kernel)}" + (f", bias {format_shape(bias)}" if bias else ""))
+        return output
+
+    def params(self, inputs: list[Shape], why: Why) -> Params:
+        _, kernel, bias = self.analyse(inputs[0])
+        kernel_count = product(kernel) or 0
+        bias_count = (product(bias) or 0) if bias else 0
+        shown = "*".join(map(str, kernel)) + (" + " + "*".join(map(str, bias)) if bias else "")
+        if self.lora_rank is None:
+            why.step(f"params: {shown} = {kernel_count + bias_count}")
+            return Params(kernel_count + bias_count)
+        factors = (product(kernel[:-1]) or 0) * self.lora_rank + self.lora_rank * kernel[-1]
+        why.step(f"params: {shown} + {factors} (LoRA factors; the kernel is frozen) = {kernel_count + bias_count + factors}")
+        return Params(factors + bias_count, kernel_count)
+
+    def analyse(self, shape: Shape) -> tuple[Shape, tuple[int, ...], tuple[int, ...] | None]:
+        """(output shape, kernel shape, bias shape) by Keras's own index rules, quirks included:
+        with "..." leading, the elided input axes are inserted one by one at position 1 (so in reverse order),
+        and an input longer than a spec without "..." has its extra trailing axes appended to the output.
+        """
+        source, kernel_spec, output_spec, left = self.specs()
+        rank = len(shape)
+        elided = rank - len(source)
+        if elided < 0:
+            raise ShapeError(
+                f"EinsumDense: the input {format_shape(shape)} has rank {rank}, fewer axes than the "
+                f"equation's input {source!r} names",
+                code="SC102",
+            )
+        partial = [self.partial_output_shape] if isinstance(self.partial_output_shape, int) else list(self.partial_output_shape)
+        output: list[int | None] = [shape[0], *partial]
+        if elided and left:
+            for i in range(1, elided):
+                output.insert(1, shape[i])
+        elif elided:
+            output.extend(shape[rank - elided:])
+        source_at = {axis: (i + elided - rank if left else i) for i, axis in enumerate(source)}
+        output_at = {axis: (i + elided if left else i) for i, axis in enumerate(output_spec)}
+        if max(output_at.values()) >= len(output):
+            raise ShapeError(
+                f"EinsumDense: output_shape {self.partial_output_shape} gives the output {len(output)} axes, "
+                f"too few for the output spec {output_spec!r}",
+                code="SC102",
+            )
+        for axis in source:
+            wanted, given = output[output_at[axis]] if axis in output_at else None, shape[source_at[axis]]
+            if wanted is not None and wanted != given:
+                raise ShapeError(
+                    f"EinsumDense: axis {axis!r} is {given} in the input {format_shape(shape)} "
+                    f"but {wanted} in output_shape",
+                    code="SC102",
+                )
+        kernel = tuple(output[output_at[a]] if a in output_at else shape[source_at[a]] for a in kernel_spec)
+        bias = None
+        if self.bias_axes:
+            first = min(output_spec.find(axis) for axis in self.bias_axes)
+            offset = elided if left else 0
+            bias = tuple(output[i + offset] if output_spec[i] in self.bias_axes else 1
+                         for i in range(first, len(output_spec)))
+            if not left:
+                bias += (1,) * elided
+        for name, weight in (("kernel", kernel), ("bias", bias or ())):
+            if None in weight:
+                raise ShapeError(
+                    f"EinsumDense: the {name} would have shape {format_shape(weight)}, but weights need known "
+                    "sizes: give the unknown axis a size in output_shape or the input",
+                    code="SC102",
+                )
+        return tuple(output), kernel, bias  # type: ignore[return-value]

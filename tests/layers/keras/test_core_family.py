@@ -25,6 +25,18 @@ SHAPES: list[tuple[str, str, dict[str, Any], tuple, tuple, tuple[int, int]]] = [
     ("dense-no-bias", "Dense", {"units": 4, "use_bias": False}, (N, 3), (N, 4), (12, 0)),
     ("dense-lora", "Dense", {"units": 16, "lora_rank": 4}, (N, 8), (N, 16), (112, 128)),  # 8*4 + 4*16 + 16; 8*16 frozen
     ("dense-batch-kept", "Dense", {"units": 2}, (32, 3), (32, 2), (8, 0)),
+    ("einsum-dense-like-dense", "EinsumDense", {"equation": "ab,bc->ac", "output_shape": 64, "bias_axes": "c"},
+     (N, 32), (N, 64), (2112, 0)),  # 32*64 + 64
+    ("einsum-dense-keeps-none", "EinsumDense", {"equation": "abc,cd->abd", "output_shape": [N, 64]},
+     (N, 10, 32), (N, N, 64), (2048, 0)),  # output_shape's None stays None, as in Keras
+    ("einsum-dense-heads", "EinsumDense", {"equation": "abc,cde->abde", "output_shape": [N, 4, 8], "bias_axes": "e"},
+     (N, 10, 32), (N, N, 4, 8), (1032, 0)),  # 32*4*8 + 8
+    ("einsum-dense-right-elided", "EinsumDense", {"equation": "ab...,bc->ac...", "output_shape": 5, "bias_axes": "c"},
+     (N, 32, 10), (N, 5, 10), (165, 0)),  # 32*5 + 5*1
+    ("einsum-dense-left-elided-reversed", "EinsumDense", {"equation": "...b,bc->...c", "output_shape": 64},
+     (N, 7, 9, 32), (N, 9, 7, 64), (2048, 0)),  # Keras inserts 7 then 9 at position 1
+    ("einsum-dense-lora", "EinsumDense", {"equation": "ab,bc->ac", "output_shape": 6, "lora_rank": 2},
+     (N, 16), (N, 6), (44, 96)),  # 16*2 + 2*6 trained; 16*6 frozen
     ("flatten", "Flatten", {}, (N, 7, 7, 64), (N, 3136), (0, 0)),  # 7*7*64
     ("flatten-unknown-size", "Flatten", {}, (N, N, 4), (N, N), (0, 0)),
     ("flatten-rank1", "Flatten", {}, (N,), (N, 1), (0, 0)),
@@ -80,6 +92,12 @@ SHAPES: list[tuple[str, str, dict[str, Any], tuple, tuple, tuple[int, int]]] = [
 SHAPE_ERRORS: list[tuple[str, str, dict[str, Any], tuple, str]] = [
     ("dense-rank1", "Dense", {"units": 3}, (N,), "SC102"),
     ("dense-unknown-last-axis", "Dense", {"units": 3}, (N, 4, N), "SC102"),
+    ("einsum-dense-shared-axis-differs", "EinsumDense", {"equation": "abc,cd->abd", "output_shape": [11, 64]},
+     (N, 10, 32), "SC102"),
+    ("einsum-dense-unknown-kernel-size", "EinsumDense", {"equation": "abc,bd->abd", "output_shape": [N, 64]},
+     (N, N, 32), "SC102"),
+    ("einsum-dense-input-rank-too-small", "EinsumDense", {"equation": "abc,cd->abd", "output_shape": [N, 64]},
+     (N, 32), "SC102"),
     ("reshape-not-divisible", "Reshape", {"target_shape": [-1, 5]}, (N, 4, 6), "SC102"),  # 24 % 5 = 4
     ("reshape-size-changes", "Reshape", {"target_shape": [5, 5]}, (N, 4, 6), "SC102"),  # 24 != 25
     ("reshape-zero-with-infer", "Reshape", {"target_shape": [0, -1]}, (N, 4, 6), "SC102"),
@@ -106,6 +124,11 @@ REFUSED: list[tuple[str, str, dict[str, Any]]] = [
     ("activation-wrong-case", "Activation", {"activation": "ReLU"}),
     ("dense-unknown-activation", "Dense", {"units": 3, "activation": "leakyrelu"}),
     ("dense-lora-with-constraint", "Dense", {"units": 3, "lora_rank": 2, "kernel_constraint": "non_neg"}),
+    ("einsum-dense-bad-equation", "EinsumDense", {"equation": "abc,cd", "output_shape": 64}),
+    ("einsum-dense-output-axis-from-nowhere", "EinsumDense", {"equation": "abc,cd->abe", "output_shape": [N, 64]}),
+    ("einsum-dense-kernel-axis-from-nowhere", "EinsumDense", {"equation": "abc,cde->abd", "output_shape": [N, 64]}),
+    ("einsum-dense-bias-not-in-output", "EinsumDense",
+     {"equation": "abc,cd->abd", "output_shape": [N, 64], "bias_axes": "x"}),
     ("reshape-two-unknowns", "Reshape", {"target_shape": [-1, -1]}),
     ("reshape-below-minus-one", "Reshape", {"target_shape": [-2, 3]}),
     ("reshape-scalar", "Reshape", {"target_shape": 12}),
