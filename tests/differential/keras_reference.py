@@ -156,28 +156,47 @@ def _functional(keras: Any, data: dict[str, Any], batch: Any, reference: KerasRe
     made: dict[str, Any] = {}
     calls: dict[str, list[list[Any]]] = {}
     pending = []  # (index, layer, type, alias, source names or None for the previous entry)
+    keys: dict[int, tuple[str, list[str]]] = {}  # entry index -> (its output's key, its source names)
+    previous_key = next(iter(outputs_of))
     for index, entry in enumerate(data["layers"]):  # construct in file order: Keras names layers here
         type_name, args = entry_parts(entry)
         names = args.pop("inputs", None)
         args.pop("expect", None)
         if type_name == "Reuse":
-            pending.append((index, args["layer"], type_name, args.get("name"), names))
-            continue
-        try:
-            layer = make_layer(keras, type_name, args)
-        except Exception as error:  # Keras refused the arguments
-            reference.failed_index, reference.error = index, f"{type(error).__name__}: {error}"
-            return None
-        made[layer.name] = layer
-        pending.append((index, layer, type_name, None, names))
-    previous_key = next(iter(outputs_of))
-    keys = {}
-    for index, layer, type_name, alias, names in pending:
+            layer, alias = args["layer"], args.get("name")
+        else:
+            try:
+                layer = make_layer(keras, type_name, args)
+            except Exception as error:  # Keras refused the arguments
+                reference.failed_index, reference.error = index, f"{type(error).__name__}: {error}"
+                return None
+            made[layer.name] = layer
+            alias = None
+        pending.append((index, layer, type_name, alias, names))
         key = alias or (layer.name if type_name != "Reuse" else f"reuse at {index}")
         keys[index] = (key, [names] if isinstance(names, str) else names or [previous_key])
         previous_key = key
-    while pending:  # call in dependency order, file order where free (`inputs:` may name later entries)
-        ready = next(p for p in pending if all(_known(n, outputs_of, calls) for n in keys[p[0]][1]))
+        # Call what can be called now, as code that makes and calls each layer in turn does: a layer
+        # builds at its call, and the sublayers it makes then (MultiHeadAttention's softmax and
+        # dropout) take auto names before the next entry's layer is made.
+        if not _call_ready(keras, pending, keys, made, outputs_of, calls, reference):
+            return None
+    if pending:  # sources that never became available (reported by shapecalc as SC005/SC007)
+        reference.failed_index, reference.error = pending[0][0], "unresolved inputs"
+        return None
+    previous = outputs_of[previous_key]
+    outputs = [_tensor(n, outputs_of, calls) for n in data["outputs"]] if "outputs" in data else [previous[0]]
+    return keras.Model(inputs, outputs if len(outputs) > 1 else outputs[0])
+
+
+def _call_ready(keras: Any, pending: list, keys: dict, made: dict[str, Any], outputs_of: dict[str, list[Any]],
+                calls: dict[str, list[list[Any]]], reference: KerasReference) -> bool:
+    """Call pending entries whose sources exist, in file order, until none is ready; False if Keras refused one."""
+    def is_ready(item: tuple) -> bool:  # its layer exists (a Reuse may name a later entry) and so do its sources
+        layer_ready = not isinstance(item[1], str) or item[1] in made
+        return layer_ready and all(_known(n, outputs_of, calls) for n in keys[item[0]][1])
+
+    while ready := next((p for p in pending if is_ready(p)), None):
         pending.remove(ready)
         index, layer, type_name, alias, names = ready
         layer = made[layer] if isinstance(layer, str) else layer
@@ -192,13 +211,11 @@ def _functional(keras: Any, data: dict[str, Any], batch: Any, reference: KerasRe
         except Exception as error:
             reference.failed_at, reference.failed_index = layer.name, index
             reference.error = f"{type(error).__name__}: {error}"
-            return None
+            return False
         tensors = list(output) if isinstance(output, (list, tuple)) else [output]
         calls.setdefault(layer.name, []).append(tensors)
         outputs_of[keys[index][0]] = tensors
-    previous = outputs_of[previous_key]
-    outputs = [_tensor(n, outputs_of, calls) for n in data["outputs"]] if "outputs" in data else [previous[0]]
-    return keras.Model(inputs, outputs if len(outputs) > 1 else outputs[0])
+    return True
 
 
 def _known(reference: str, outputs_of: dict[str, list[Any]], calls: dict[str, list[list[Any]]]) -> bool:

@@ -81,10 +81,24 @@ class MultiHeadAttention(Layer):
                 f"received value {format_shape(value)} and key {format_shape(key)}",
                 code="SC103",
             )
+        self.check_attention_axes(query)
         width = self.output_width()
         output = query if width is None else (*query[:-1], *width)
         why.step(f"output: query {format_shape(query)} with last axis -> {format_shape(output[len(query) - 1:])[1:-1]}")
         return output
+
+    def check_attention_axes(self, query: Shape) -> None:
+        """Keras indexes the projected query (batch, ..., heads, key_dim) with these axes (negatives from its end - 1)."""
+        axes = self.attention_axes
+        rank = len(query) + 1
+        for axis in [axes] if isinstance(axes, int) else axes or []:
+            position = axis if axis >= 0 else (rank - 1) + axis
+            if not -rank <= position < rank:
+                raise ShapeError(
+                    f"{self.type_name()}: attention_axes={axes} is out of range for a query of rank {len(query)} "
+                    f"{format_shape(query)}",
+                    code="SC102",
+                )
 
     def params(self, inputs: list[Shape], why: Why) -> Params:
         query, value, key = _query_value_key(inputs)
