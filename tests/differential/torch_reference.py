@@ -39,7 +39,7 @@ PRIMARY = {
     "ReflectionPad1d": "padding", "ReflectionPad2d": "padding", "ReflectionPad3d": "padding",
     "ReplicationPad1d": "padding", "ReplicationPad2d": "padding", "ReplicationPad3d": "padding",
     "CircularPad1d": "padding", "CircularPad2d": "padding", "CircularPad3d": "padding",
-    "Concatenate": "dim", "Cat": "dim",
+    "Concatenate": "dim", "Cat": "dim", "LazyLinear": "out_features",
 }
 
 
@@ -161,12 +161,12 @@ def build(data: dict[str, Any]) -> TorchReference:
         try:
             module, forward_args = make_module(torch, type_name, args)
             module.eval()  # no batch statistics: a batch of 1 must pass BatchNorm
-            module.requires_grad_(trainable)
             names = [names] if isinstance(names, str) else names
             sources = [tensors[n] for n in names] if names else [previous]
             with warnings.catch_warnings(), torch.no_grad():
                 warnings.simplefilter("ignore")
                 output = first_tensor(call(torch, module, type_name, sources, forward_args))
+            module.requires_grad_(trainable)  # after the call: Lazy modules have their parameters only then
         except Exception as error:  # torch refused the arguments or the input
             reference.failed_index, reference.error = index, f"{type(error).__name__}: {error}"
             return reference

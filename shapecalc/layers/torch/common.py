@@ -70,6 +70,16 @@ def disagree(a: Shape, b: Shape) -> bool:
     return len(a) != len(b) or any(x is not None and y is not None and x != y for x, y in zip(a, b, strict=True))
 
 
+def infer_channels(name: str, channels: Dim, groups: int, shape: Shape) -> None:
+    """A Lazy module builds its weights for the input's channels, which must be known and divide by groups."""
+    if channels is None:
+        raise ShapeError(f"{name} infers in_channels from its input, whose channel axis is unknown "
+                         f"({torch_size(shape)})", code="SC102")
+    if channels % groups:
+        raise ShapeError(f"{name}: in_channels ({channels}, from the input) must be divisible by groups ({groups})",
+                         code="SC102")
+
+
 def normalize_dim(dim: int, rank: int, layer: str, argument: str = "dim") -> int:
     """A possibly negative dim as a position, or PyTorch's 'Dimension out of range' error."""
     low, high = -max(rank, 1), max(rank, 1) - 1

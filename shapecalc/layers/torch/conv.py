@@ -26,6 +26,7 @@ from shapecalc.layers.torch.common import (
     batched_ranks,
     channels_and_spatial,
     expand,
+    infer_channels,
     need_channels,
     need_ranks,
     too_small,
@@ -60,17 +61,27 @@ class _ConvBase(TorchLayer):
     def check(self) -> None:
         self.kernel(), self.strides(), self.dilations()
         for argument in ("in_channels", "out_channels"):
-            if getattr(self, argument) % self.groups:
+            value = getattr(self, argument)
+            if value is not None and value % self.groups:
                 raise ArgumentError("groups", f"{argument} must be divisible by groups "
-                                    f"({argument}={getattr(self, argument)}, groups={self.groups})")
+                                    f"({argument}={value}, groups={self.groups})")
 
     def input_channels(self, shape: Shape) -> Shape:
         """Check rank and channels; return the spatial sizes."""
         name = self.type_name()
         need_ranks(shape, batched_ranks(self.rank), name)
         _, channels, spatial = channels_and_spatial(shape, self.rank)
-        need_channels(name, channels, self.in_channels, "in_channels", shape)
+        if self.in_channels is None:  # a Lazy module takes the input's channels
+            infer_channels(name, channels, self.groups, shape)
+        else:
+            need_channels(name, channels, self.in_channels, "in_channels", shape)
         return spatial
+
+    def fan_in(self, inputs: list[Shape]) -> int:
+        """The channel count the weights are built for: in_channels, or the input's for a Lazy module."""
+        if self.in_channels is not None:
+            return self.in_channels
+        return inputs[0][-self.rank - 1] or 0
 
     def weights(self, fan_in: int, fan_out: int, why: Why) -> Params:
         kernel = self.kernel()
@@ -135,7 +146,7 @@ class _Conv(_ConvBase):
             )
 
     def params(self, inputs: list[Shape], why: Why) -> Params:
-        return self.weights(self.in_channels // self.groups, self.out_channels, why)
+        return self.weights(self.fan_in(inputs) // self.groups, self.out_channels, why)
 
 
 class _ConvTranspose(_ConvBase):
@@ -183,7 +194,7 @@ class _ConvTranspose(_ConvBase):
                 )
 
     def params(self, inputs: list[Shape], why: Why) -> Params:
-        return self.weights(self.in_channels, self.out_channels // self.groups, why)
+        return self.weights(self.fan_in(inputs), self.out_channels // self.groups, why)
 
 
 class Conv1d(_Conv):
@@ -215,3 +226,32 @@ class ConvTranspose3d(_ConvTranspose):
     __doc__ = _ConvTranspose.__doc__
     rank: ClassVar[int] = 3
 
+
+class _Lazy:
+    """Lazy modules: in_channels is not an argument but the input's channel count at the first call."""
+
+    in_channels: ClassVar[None] = None
+
+
+class LazyConv1d(_Lazy, Conv1d):
+    """Conv1d whose in_channels is taken from its input: same output and parameter rule."""
+
+
+class LazyConv2d(_Lazy, Conv2d):
+    """Conv2d whose in_channels is taken from its input: same output and parameter rule."""
+
+
+class LazyConv3d(_Lazy, Conv3d):
+    """Conv3d whose in_channels is taken from its input: same output and parameter rule."""
+
+
+class LazyConvTranspose1d(_Lazy, ConvTranspose1d):
+    """ConvTranspose1d whose in_channels is taken from its input: same output and parameter rule."""
+
+
+class LazyConvTranspose2d(_Lazy, ConvTranspose2d):
+    """ConvTranspose2d whose in_channels is taken from its input: same output and parameter rule."""
+
+
+class LazyConvTranspose3d(_Lazy, ConvTranspose3d):
+    """ConvTranspose3d whose in_channels is taken from its input: same output and parameter rule."""

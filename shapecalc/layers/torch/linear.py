@@ -38,15 +38,29 @@ class Linear(TorchLayer):
 
     def output_shape(self, inputs: list[Shape], why: Why) -> Shape:
         shape = inputs[0]
-        need_features("Linear", shape, self.in_features, "in_features")
-        why.step(f"last axis: {self.in_features} -> out_features = {self.out_features}")
+        if self.in_features is None:  # LazyLinear
+            if not shape or shape[-1] is None:
+                raise ShapeError(f"{self.type_name()} infers in_features from the last axis of its input, "
+                                 f"which is unknown ({torch_size(shape)})", code="SC102")
+        else:
+            need_features("Linear", shape, self.in_features, "in_features")
+        why.step(f"last axis: {shape[-1]} -> out_features = {self.out_features}")
         return (*shape[:-1], self.out_features)
 
     def params(self, inputs: list[Shape], why: Why) -> Params:
+        fan_in = self.in_features if self.in_features is not None else inputs[0][-1] or 0
         bias = self.out_features if self.bias else 0
-        total = self.in_features * self.out_features + bias
-        why.step(f"params: {self.in_features}*{self.out_features}" + (f" + {bias}" if bias else "") + f" = {total}")
+        total = fan_in * self.out_features + bias
+        why.step(f"params: {fan_in}*{self.out_features}" + (f" + {bias}" if bias else "") + f" = {total}")
         return Params(total)
+
+
+class LazyLinear(Linear):
+    """Linear whose in_features is the last axis of its input: (*, n) -> (*, out_features); n*out + out params."""
+
+    primary: ClassVar[str | None] = "out_features"
+
+    in_features: ClassVar[None] = None
 
 
 class Bilinear(TorchLayer):

@@ -21,7 +21,7 @@ from typing import ClassVar
 
 from shapecalc.layers.args import PositiveInt, PositiveInts
 from shapecalc.layers.base import ArgumentError, Params, Why
-from shapecalc.layers.torch.common import TorchLayer, need_ranks, torch_size
+from shapecalc.layers.torch.common import TorchLayer, infer_channels, need_ranks, torch_size
 from shapecalc.shapes import Shape, ShapeError, product
 
 
@@ -49,7 +49,9 @@ class _ChannelNorm(TorchLayer):
         shape = inputs[0]
         need_ranks(shape, self.ranks, self.type_name())
         channels = shape[1]
-        if self.checks_channels() and channels is not None and channels != self.num_features:
+        if self.num_features is None:
+            infer_channels(self.type_name(), channels, 1, shape)
+        if self.checks_channels() and channels is not None and channels != self.features(shape):
             raise ShapeError(
                 f"{self.type_name()}(num_features={self.num_features}) received {channels} channels "
                 f"(input {torch_size(shape)}): expected input's size at dim=1 to match num_features",
@@ -62,12 +64,19 @@ class _ChannelNorm(TorchLayer):
     def checks_channels(self) -> bool:
         return self.affine or self.track_running_stats
 
+    def features(self, shape: Shape) -> int:
+        """num_features, or for a Lazy module axis 1 of the first input (PyTorch reads axis 1 even unbatched)."""
+        if self.num_features is not None:
+            return self.num_features
+        return shape[1] or 0
+
     def params(self, inputs: list[Shape], why: Why) -> Params:
         if not self.affine:
             why.step("params: affine=False, no weight or bias")
             return Params()
-        why.step(f"params: weight {self.num_features} + bias {self.num_features} = {2 * self.num_features}")
-        return Params(2 * self.num_features)
+        features = self.features(inputs[0])
+        why.step(f"params: weight {features} + bias {features} = {2 * features}")
+        return Params(2 * features)
 
 
 class BatchNorm1d(_ChannelNorm):
@@ -100,7 +109,9 @@ class _InstanceNorm(_ChannelNorm):
         shape = inputs[0]
         need_ranks(shape, (self.spatial_rank + 1, self.spatial_rank + 2), self.type_name())
         channels = shape[-self.spatial_rank - 1]
-        if self.checks_channels() and channels is not None and channels != self.num_features:
+        if self.num_features is None:
+            infer_channels(self.type_name(), channels, 1, shape)
+        if self.checks_channels() and channels is not None and channels != self.features(shape):
             raise ShapeError(
                 f"{self.type_name()}(num_features={self.num_features}, affine={self.affine}) received "
                 f"{channels} channels (input {torch_size(shape)})",
@@ -109,6 +120,8 @@ class _InstanceNorm(_ChannelNorm):
         if not self.track_running_stats:
             need_several(self.type_name(), shape[-self.spatial_rank:], "spatial element", shape)
         return shape
+
+
 
 
 class InstanceNorm1d(_InstanceNorm):
@@ -124,6 +137,44 @@ class InstanceNorm2d(_InstanceNorm):
 class InstanceNorm3d(_InstanceNorm):
     __doc__ = _InstanceNorm.__doc__
     spatial_rank: ClassVar[int] = 3
+
+
+class _LazyNorm:
+    """Lazy modules: num_features is the channel count of the first input, not an argument."""
+
+    primary: ClassVar[str | None] = None
+    num_features: ClassVar[None] = None
+
+
+class LazyBatchNorm1d(_LazyNorm, BatchNorm1d):
+    """BatchNorm1d whose num_features is taken from its input: 2*C params when affine."""
+
+
+class LazyBatchNorm2d(_LazyNorm, BatchNorm2d):
+    """BatchNorm2d whose num_features is taken from its input: 2*C params when affine."""
+
+
+class LazyBatchNorm3d(_LazyNorm, BatchNorm3d):
+    """BatchNorm3d whose num_features is taken from its input: 2*C params when affine."""
+
+
+class _LazyInstanceNorm(_LazyNorm):
+    """Lazy InstanceNorm defaults differ from InstanceNorm's: affine and running stats are on."""
+
+    affine: bool = True
+    track_running_stats: bool = True
+
+
+class LazyInstanceNorm1d(_LazyInstanceNorm, InstanceNorm1d):
+    """InstanceNorm1d taking num_features from axis 1 of its input; affine by default: 2*C params."""
+
+
+class LazyInstanceNorm2d(_LazyInstanceNorm, InstanceNorm2d):
+    """InstanceNorm2d taking num_features from axis 1 of its input; affine by default: 2*C params."""
+
+
+class LazyInstanceNorm3d(_LazyInstanceNorm, InstanceNorm3d):
+    """InstanceNorm3d taking num_features from axis 1 of its input; affine by default: 2*C params."""
 
 
 class _LastAxesNorm(TorchLayer):
