@@ -210,6 +210,11 @@ def _resolve_reuse(spec: ModelSpec, nodes: dict[str, Node]) -> list[Diagnostic]:
         while target in nodes and nodes[target].spec is not None and is_reuse(nodes[target].spec) and target not in seen:
             seen.add(target)
             target = nodes[target].spec.layer.layer  # type: ignore[union-attr]
+        if not node.spec.keys.trainable:
+            line, column = spec.document.locate(node.spec.args_path + ("trainable",))
+            problems.append(Diagnostic("SC004", f"Reuse: `trainable` belongs on the entry that defines {target!r}: "
+                                       "a shared layer's weights are frozen for every call or for none",
+                                       None, line, column, spec.path))
         found = nodes.get(target)
         if found is None or found.spec is None or is_reuse(found.spec):
             what = "an input, not a layer" if found is not None and found.spec is None else "not a layer of this model"
