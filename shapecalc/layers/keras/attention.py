@@ -18,7 +18,7 @@ from __future__ import annotations
 
 from typing import ClassVar, Literal
 
-from pydantic import Field
+from shapecalc.declarative import Aliased
 
 from shapecalc.layers.args import PositiveInt, Setting
 from shapecalc.layers.base import Layer, Params, Why
@@ -53,7 +53,7 @@ class MultiHeadAttention(Layer):
     dropout: float = 0.0
     use_bias: bool = True
     # Keras's `output_shape` argument; renamed here because `output_shape` is the shape rule's name.
-    projection_shape: PositiveInt | list[PositiveInt] | None = Field(None, alias="output_shape")
+    projection_shape: PositiveInt | list[PositiveInt] | None = Aliased("output_shape", None)
     attention_axes: int | list[int] | None = None
     sliding_window: PositiveInt | None = None
     flash_attention: bool | None = None
@@ -84,7 +84,7 @@ class MultiHeadAttention(Layer):
         self.check_attention_axes(query)
         width = self.output_width()
         output = query if width is None else (*query[:-1], *width)
-        why.step(f"output: query {format_shape(query)} with last axis -> {format_shape(output[len(query) - 1:])[1:-1]}")
+        why.step(f"shape: the query's {format_shape(query)}, last axis -> {format_shape(output[len(query) - 1:])[1:-1]}")
         return output
 
     def check_attention_axes(self, query: Shape) -> None:
@@ -113,7 +113,7 @@ class MultiHeadAttention(Layer):
         projections = [("query", q, heads * kd), ("key", k_in, heads * kd), ("value", v_in, heads * vd)]
         if self.use_gate:
             projections.append(("gate", q, heads * vd))
-        projections.append(("output", heads * vd, out or 0))
+        projections.append(("output projection", heads * vd, out or 0))
         total = 0
         for role, fan_in, fan_out in projections:
             count = fan_in * fan_out + (fan_out if self.use_bias else 0)
@@ -137,7 +137,7 @@ class _ScoreAttention(Layer):
     def output_shape(self, inputs: list[Shape], why: Why) -> Shape:
         query, value, _ = _query_value_key(inputs)
         output = (*query[:-1], value[-1])
-        why.step(f"output: query {format_shape(query)} with the value's last axis {value[-1]}")
+        why.step(f"shape: the query's {format_shape(query)} with the value's last axis {value[-1]}")
         return output
 
 

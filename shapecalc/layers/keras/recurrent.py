@@ -73,7 +73,8 @@ class Recurrent(Layer):
         batch, steps = sequence[0], sequence[1]
         state = (batch, *self.step_output(sequence, why))
         output = (batch, steps, *state[1:]) if self.return_sequences else state
-        why.step(f"output: {format_shape(output)}" + (" (every time step)" if self.return_sequences else " (last time step)"))
+        why.step(f"every time step: {format_shape(output)}" if self.return_sequences
+                 else f"last time step only: {format_shape(output)}")
         if not self.return_state:
             return output
         why.step(f"states: {self.states} x {format_shape(state)}")

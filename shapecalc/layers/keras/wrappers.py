@@ -33,8 +33,12 @@ def wrapped(entry: Any, argument: str) -> LayerSpec:
     return entry
 
 
-def inner_params(inner: Layer, frozen: bool, inputs: list[Shape], why: Why) -> Params:
-    params = inner.params(inputs, why)
+def inner_params(inner: Layer, frozen: bool, inputs: list[Shape], why: Why, role: str) -> Params:
+    """The wrapped layer's params; its working is recorded under `role`, the wrapper writes the `params:` total."""
+    own = Why()
+    params = inner.params(inputs, own)
+    for step in own.steps:
+        why.step(f"{role}: {step.removeprefix('params: ')}")
     return params.frozen() if frozen else params
 
 
@@ -115,9 +119,9 @@ class Bidirectional(Layer):
         return result if len(result) > 1 else result[0]
 
     def params(self, inputs: list[Shape], why: Why) -> Params:
-        forward = inner_params(self.layer.layer, not self.layer.keys.trainable, inputs, why)
+        forward = inner_params(self.layer.layer, not self.layer.keys.trainable, inputs, why, "forward")
         backward_layer, frozen = self.backward()
-        backward = inner_params(backward_layer, frozen, inputs, why)
+        backward = inner_params(backward_layer, frozen, inputs, why, "backward")
         total = Params(forward.trainable + backward.trainable, forward.non_trainable + backward.non_trainable)
         why.step(f"params: forward {forward.total} + backward {backward.total} = {total.total}")
         return total
@@ -161,4 +165,6 @@ class TimeDistributed(Layer):
 
     def params(self, inputs: list[Shape], why: Why) -> Params:
         step = self.step_shape(inputs[0])
-        return inner_params(self.layer.layer, not self.layer.keys.trainable, [step], why)
+        params = inner_params(self.layer.layer, not self.layer.keys.trainable, [step], why, self.layer.type_name)
+        why.step(f"params: {self.layer.type_name}'s, shared by every time step = {params.total}")
+        return params
