@@ -324,7 +324,8 @@ class _Reader:
             known = list(TopLevel.model_fields)
         else:
             cls = lookup(self.doc_framework, what)
-            known = list(cls.model_fields) + list(COMMON_KEYS) if cls else list(COMMON_KEYS)
+            written = [info.alias or name for name, info in cls.model_fields.items()] if cls else []
+            known = written + list(COMMON_KEYS)  # an alias is how the file writes an argument
         close = difflib.get_close_matches(str(argument), known, n=1, cutoff=0.6)
         hint = f"; did you mean `{close[0]}`?" if close else ""
         return f"{what}: unknown argument `{argument}`{hint}"

@@ -140,8 +140,8 @@ class TimeDistributed(Layer):
     def check(self) -> None:
         inner = wrapped(self.layer, "layer")
         cls = type(inner.layer)
-        if cls.min_inputs > 1:
-            raise ArgumentError("layer", f"TimeDistributed wraps a single-input layer, not {inner.type_name}")
+        if cls.min_inputs != 1:  # merges take several tensors; a Reuse entry is a call, not a layer
+            raise ArgumentError("layer", f"TimeDistributed wraps a layer called on one tensor, not {inner.type_name}")
 
     def inner_layers(self) -> list[Any]:
         return [self.layer]
