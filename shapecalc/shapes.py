@@ -88,10 +88,13 @@ def window(
     padded = size + lo + hi
     numerator = padded - span
     rounding = "ceil" if ceil_mode else "floor"
+    last_window = ""
     if ceil_mode:
         out = -(-numerator // stride) + 1
         # PyTorch: the last window must start inside the input or the left padding
         if out > 0 and (out - 1) * stride >= size + lo:
+            last_window = (f", but that last window would start in the right padding, at ({out} - 1)*{stride} = "
+                           f"{(out - 1) * stride} >= {size} + {lo}: {out} - 1 = {out - 1}")
             out -= 1
     else:
         out = numerator // stride + 1
@@ -101,7 +104,7 @@ def window(
         inner = f"{size}{pad_text} - {kernel_text}"
     else:
         inner = f"{size}{pad_text} - {kernel}"
-    formula = f"{label}{rounding}(({inner}) / {stride}) + 1 = {out}"
+    formula = f"{label}{rounding}(({inner}) / {stride}) + 1 = {out + 1 if last_window else out}{last_window}"
     dropped = numerator % stride if (numerator >= 0 and not ceil_mode) else 0
     return Axis(out, formula, dropped, size, span, stride, (lo, hi))
 
