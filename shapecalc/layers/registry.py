@@ -117,6 +117,18 @@ KERAS: dict[str, str] = {
     "GroupNormalization": "keras.normalization",
     "RMSNormalization": "keras.normalization",
     "UnitNormalization": "keras.normalization",
+    # preprocessing inside models
+    "Rescaling": "keras.preprocessing",
+    "Normalization": "keras.preprocessing",
+    "Resizing": "keras.preprocessing",
+    "CenterCrop": "keras.preprocessing",
+    "RandomCrop": "keras.preprocessing",
+    "RandomFlip": "keras.preprocessing",
+    "RandomRotation": "keras.preprocessing",
+    "RandomZoom": "keras.preprocessing",
+    "RandomTranslation": "keras.preprocessing",
+    "RandomContrast": "keras.preprocessing",
+    "RandomBrightness": "keras.preprocessing",
     # merging
     "Concatenate": "keras.merge",
     "Add": "keras.merge",

@@ -1,4 +1,4 @@
-"""Formula tables for the Keras core, activation, regularization, normalization and embedding layers.
+"""Formula tables for the Keras core, activation, regularization, normalization, embedding and preprocessing layers.
 
 Each row is worked arithmetic (written in its comment) that Keras 3 agrees
 with; the YAML cases under tests/differential/cases/keras/ (core_*, act_*,
@@ -81,6 +81,25 @@ SHAPES: list[tuple[str, str, dict[str, Any], tuple, tuple, tuple[int, int]]] = [
     ("group-norm-instance", "GroupNormalization", {"groups": -1}, (N, 6), (N, 6), (12, 0)),
     ("group-norm-one-group", "GroupNormalization", {"groups": 1}, (N, 6), (N, 6), (12, 0)),
     ("unit-norm", "UnitNormalization", {"axis": [1, 2]}, (N, 4, 6), (N, 4, 6), (0, 0)),
+    ("rescaling", "Rescaling", {"scale": 0.5, "offset": -1.0}, (N, 8, 8, 3), (N, 8, 8, 3), (0, 0)),
+    ("resizing", "Resizing", {"height": 4, "width": 5}, (N, 8, 8, 3), (N, 4, 5, 3), (0, 0)),
+    ("resizing-channels-first", "Resizing", {"height": 4, "width": 5, "data_format": "channels_first"},
+     (N, 3, 8, 8), (N, 3, 4, 5), (0, 0)),
+    ("resizing-rank3-read-as-one-image", "Resizing", {"height": 4, "width": 5}, (N, 8, 3), (4, 5, 3), (0, 0)),
+    ("center-crop", "CenterCrop", {"height": 4, "width": 5}, (N, 8, 8, 3), (N, 4, 5, 3), (0, 0)),
+    ("center-crop-larger-pads", "CenterCrop", {"height": 10, "width": 5}, (N, 8, 8, 3), (N, 10, 5, 3), (0, 0)),
+    ("random-crop", "RandomCrop", {"height": 4, "width": 5}, (N, 8, 8, 3), (N, 4, 5, 3), (0, 0)),
+    ("normalization-adapted", "Normalization", {}, (N, 8, 8, 3), (N, 8, 8, 3), (0, 7)),  # 2*3 + 1
+    ("normalization-two-axes", "Normalization", {"axis": [1, 2]}, (N, 8, 8, 3), (N, 8, 8, 3), (0, 129)),  # 2*8*8 + 1
+    ("normalization-scalar", "Normalization", {"axis": None}, (N, 8, 8, 3), (N, 8, 8, 3), (0, 3)),  # 2*1 + 1
+    ("normalization-given", "Normalization", {"mean": 0.5, "variance": 0.25}, (N, 8, 3), (N, 8, 3), (0, 0)),
+    ("random-flip", "RandomFlip", {"mode": "horizontal"}, (N, 8, 8, 3), (N, 8, 8, 3), (0, 0)),
+    ("random-rotation", "RandomRotation", {"factor": 0.1}, (N, 8, 8, 3), (N, 8, 8, 3), (0, 0)),
+    ("random-zoom", "RandomZoom", {"height_factor": [-0.2, 0.3]}, (N, 8, 8, 3), (N, 8, 8, 3), (0, 0)),
+    ("random-translation", "RandomTranslation", {"height_factor": 0.1, "width_factor": -1.0},
+     (N, 8, 8, 3), (N, 8, 8, 3), (0, 0)),
+    ("random-contrast-loose-pair", "RandomContrast", {"factor": [0.5, 2.0]}, (N, 8, 8, 3), (N, 8, 8, 3), (0, 0)),
+    ("random-brightness", "RandomBrightness", {"factor": -0.2}, (N, 8, 8, 3), (N, 8, 8, 3), (0, 0)),
     ("embedding", "Embedding", {"input_dim": 1000, "output_dim": 64}, (N, 10), (N, 10, 64), (64000, 0)),
     ("embedding-rank3", "Embedding", {"input_dim": 10, "output_dim": 3}, (N, 4, 6), (N, 4, 6, 3), (30, 0)),
     ("embedding-rank1", "Embedding", {"input_dim": 10, "output_dim": 3}, (N,), (N, 3), (30, 0)),
@@ -98,6 +117,10 @@ SHAPE_ERRORS: list[tuple[str, str, dict[str, Any], tuple, str]] = [
      (N, N, 32), "SC102"),
     ("einsum-dense-input-rank-too-small", "EinsumDense", {"equation": "abc,cd->abd", "output_shape": [N, 64]},
      (N, 32), "SC102"),
+    ("center-crop-rank5", "CenterCrop", {"height": 4, "width": 4}, (N, 2, 8, 8, 3), "SC102"),
+    ("random-crop-rank2", "RandomCrop", {"height": 4, "width": 4}, (N, 8), "SC102"),
+    ("normalization-unknown-axis", "Normalization", {"axis": 1}, (N, N, 3), "SC102"),
+    ("normalization-axis-out-of-range", "Normalization", {"axis": 3}, (N, 8, 3), "SC102"),
     ("reshape-not-divisible", "Reshape", {"target_shape": [-1, 5]}, (N, 4, 6), "SC102"),  # 24 % 5 = 4
     ("reshape-size-changes", "Reshape", {"target_shape": [5, 5]}, (N, 4, 6), "SC102"),  # 24 != 25
     ("reshape-zero-with-infer", "Reshape", {"target_shape": [0, -1]}, (N, 4, 6), "SC102"),
@@ -129,6 +152,16 @@ REFUSED: list[tuple[str, str, dict[str, Any]]] = [
     ("einsum-dense-kernel-axis-from-nowhere", "EinsumDense", {"equation": "abc,cde->abd", "output_shape": [N, 64]}),
     ("einsum-dense-bias-not-in-output", "EinsumDense",
      {"equation": "abc,cd->abd", "output_shape": [N, 64], "bias_axes": "x"}),
+    ("random-zoom-above-one", "RandomZoom", {"height_factor": 2.0}),
+    ("random-zoom-minus-one-excluded", "RandomZoom", {"height_factor": -1.0}),
+    ("random-translation-pair-end-outside", "RandomTranslation", {"height_factor": [0.1, 1.5], "width_factor": 0.1}),
+    ("random-contrast-above-one", "RandomContrast", {"factor": 1.5}),
+    ("random-contrast-pair-outside", "RandomContrast", {"factor": [2.0, 0.5]}),
+    ("random-brightness-above-one", "RandomBrightness", {"factor": 2.0}),
+    ("random-rotation-three-numbers", "RandomRotation", {"factor": [0.1, 0.2, 0.3]}),
+    ("random-rotation-fill-mode", "RandomRotation", {"factor": 0.1, "fill_mode": "foo"}),
+    ("normalization-mean-without-variance", "Normalization", {"mean": 1.0}),
+    ("normalization-list-mean-no-axis", "Normalization", {"mean": [1.0, 2.0], "variance": [1.0, 2.0], "axis": None}),
     ("reshape-two-unknowns", "Reshape", {"target_shape": [-1, -1]}),
     ("reshape-below-minus-one", "Reshape", {"target_shape": [-2, 3]}),
     ("reshape-scalar", "Reshape", {"target_shape": 12}),
@@ -197,7 +230,8 @@ def test_unknown_activation_suggests_the_closest_name() -> None:
     assert "did you mean 'sigmoid'?" in raised.value.message
 
 
-FAMILY_MODULES = ("keras.core", "keras.activations", "keras.regularization", "keras.normalization", "keras.embedding")
+FAMILY_MODULES = ("keras.core", "keras.activations", "keras.regularization", "keras.normalization",
+                  "keras.embedding", "keras.preprocessing")
 
 
 def test_every_layer_of_the_family_has_a_table_row() -> None:
