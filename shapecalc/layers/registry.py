@@ -87,6 +87,7 @@ KERAS: dict[str, str] = {
     "TimeDistributed": "keras.wrappers",
     # attention
     "MultiHeadAttention": "keras.attention",
+    "GroupQueryAttention": "keras.attention:GroupedQueryAttention",
     "Attention": "keras.attention",
     "AdditiveAttention": "keras.attention",
     "EinsumDense": "keras.core",

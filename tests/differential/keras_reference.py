@@ -202,7 +202,7 @@ def _call_ready(keras: Any, pending: list, keys: dict, made: dict[str, Any], out
         layer = made[layer] if isinstance(layer, str) else layer
         sources = [_tensor(n, outputs_of, calls) for n in keys[index][1]]
         try:
-            if type(layer).__name__ == "MultiHeadAttention":
+            if type(layer).__name__ in ("MultiHeadAttention", "GroupedQueryAttention"):  # (query, value[, key])
                 output = layer(*sources)
             elif len(sources) > 1 and isinstance(layer, keras.layers.RNN):  # [sequence, *initial states]
                 output = layer(sources[0], initial_state=sources[1:])

@@ -1,4 +1,4 @@
-"""Keras attention layers: MultiHeadAttention, Attention (dot-product) and AdditiveAttention.
+"""Keras attention layers: MultiHeadAttention, GroupQueryAttention, Attention (dot-product), AdditiveAttention.
 
 All are called on [query, value] or [query, value, key] (SPEC §1: `inputs:`
 in that order; the key defaults to the value).
@@ -21,7 +21,7 @@ from typing import ClassVar, Literal
 from shapecalc.declarative import Aliased
 
 from shapecalc.layers.args import PositiveInt, Setting
-from shapecalc.layers.base import Layer, Params, Why
+from shapecalc.layers.base import ArgumentError, Layer, Params, Why
 from shapecalc.shapes import Shape, ShapeError, format_shape, product
 
 
@@ -35,6 +35,18 @@ def _known_last(shape: Shape, role: str, layer: str) -> int:
         raise ShapeError(f"{layer} needs the last axis of the {role} to be known, received {format_shape(shape)}",
                          code="SC102")
     return shape[-1]
+
+
+def _projection_params(projections: list[tuple[str, int, int]], use_bias: bool, why: Why) -> Params:
+    """Sum of dense projections (role, fan_in, fan_out), each with fan_out biases when use_bias."""
+    total = 0
+    for role, fan_in, fan_out in projections:
+        count = fan_in * fan_out + (fan_out if use_bias else 0)
+        bias_text = f" + {fan_out}" if use_bias else ""
+        why.step(f"{role}: {fan_in}*{fan_out}{bias_text} = {count}")
+        total += count
+    why.step(f"params: {' + '.join(role for role, _, _ in projections)} = {total}")
+    return Params(total)
 
 
 class MultiHeadAttention(Layer):
@@ -114,15 +126,77 @@ class MultiHeadAttention(Layer):
         if self.use_gate:
             projections.append(("gate", q, heads * vd))
         projections.append(("output projection", heads * vd, out or 0))
-        total = 0
-        for role, fan_in, fan_out in projections:
-            count = fan_in * fan_out + (fan_out if self.use_bias else 0)
-            bias_text = f" + {fan_out}" if self.use_bias else ""
-            why.step(f"{role}: {fan_in}*{fan_out}{bias_text} = {count}")
-            total += count
-        why.step(f"params: {' + '.join(role for role, _, _ in projections)} = {total}")
-        return Params(total)
+        return _projection_params(projections, self.use_bias, why)
 
+
+
+class GroupedQueryAttention(Layer):
+    """Grouped-query attention (Keras's GroupQueryAttention): the output has the query's shape.
+
+    Query heads share key/value heads in groups. With h head_dim, u query
+    heads, v key/value heads and query width m: query m->u*h, key and value
+    (their own widths) -> v*h, a gate m->u*h with use_gate, output u*h->m;
+    each with a bias over its outputs when use_bias.
+    """
+
+    min_inputs: ClassVar[int] = 2
+    max_inputs: ClassVar[int | None] = 3
+    built_sublayers: ClassVar[tuple[str, ...]] = ("softmax", "dropout")
+
+    head_dim: PositiveInt
+    num_query_heads: PositiveInt
+    num_key_value_heads: PositiveInt
+    dropout: float = 0.0
+    use_bias: bool = True
+    sliding_window: PositiveInt | None = None
+    flash_attention: bool | None = None
+    kernel_initializer: Setting = "glorot_uniform"
+    bias_initializer: Setting = "zeros"
+    kernel_regularizer: Setting = None
+    bias_regularizer: Setting = None
+    activity_regularizer: Setting = None
+    kernel_constraint: Setting = None
+    bias_constraint: Setting = None
+    use_gate: bool = False
+    seed: int | None = None
+
+    def check(self) -> None:
+        if self.num_query_heads % self.num_key_value_heads:
+            raise ArgumentError(
+                "num_key_value_heads",
+                f"`num_query_heads` must be divisible by `num_key_value_heads`, "
+                f"received {self.num_query_heads} and {self.num_key_value_heads}",
+            )
+
+    def output_shape(self, inputs: list[Shape], why: Why) -> Shape:
+        query, value, key = _query_value_key(inputs)
+        if query[-1] != value[-1]:
+            raise ShapeError(
+                f"{self.type_name()}: the last dimension of the query and the value must be equal, "
+                f"received query {format_shape(query)} and value {format_shape(value)}",
+                code="SC103",
+            )
+        if value[1:-1] != key[1:-1]:
+            raise ShapeError(
+                f"{self.type_name()}: all dimensions of `value` and `key`, except the last one, must be equal, "
+                f"received value {format_shape(value)} and key {format_shape(key)}",
+                code="SC103",
+            )
+        why.step(f"shape: the query's {format_shape(query)}")
+        return query
+
+    def params(self, inputs: list[Shape], why: Why) -> Params:
+        query, value, key = _query_value_key(inputs)
+        name = self.type_name()
+        m = _known_last(query, "query", name)
+        query_width = self.num_query_heads * self.head_dim
+        shared_width = self.num_key_value_heads * self.head_dim
+        projections = [("query", m, query_width), ("key", _known_last(key, "key", name), shared_width),
+                       ("value", _known_last(value, "value", name), shared_width)]
+        if self.use_gate:
+            projections.append(("gate", m, query_width))
+        projections.append(("output projection", query_width, m))
+        return _projection_params(projections, self.use_bias, why)
 
 
 class _ScoreAttention(Layer):

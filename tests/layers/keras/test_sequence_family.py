@@ -60,6 +60,11 @@ SHAPES: list[tuple[str, str, dict[str, Any], list[tuple], Any, tuple[int, int]]]
      [(N, 10, 16), (N, 12, 6)], (N, 10, 9), (444, 0)),  # 16*12 + 6*12 + 6*12 + 12*9
     ("mha-image", "MultiHeadAttention", {"num_heads": 2, "key_dim": 4, "attention_axes": [1, 2]},
      [(N, 5, 6, 8), (N, 5, 6, 8)], (N, 5, 6, 8), (288, 0)),  # 3*(8*8 + 8) + (8*8 + 8)
+    ("grouped-query", "GroupQueryAttention", {"head_dim": 8, "num_query_heads": 8, "num_key_value_heads": 2},
+     [(N, 10, 32), (N, 12, 32)], (N, 10, 32), (5248, 0)),  # q 32*64+64, k 32*16+16, v 32*16+16, out 64*32+32
+    ("grouped-query-gate-no-bias", "GroupQueryAttention",
+     {"head_dim": 4, "num_query_heads": 4, "num_key_value_heads": 4, "use_gate": True, "use_bias": False},
+     [(N, 10, 32), (N, 12, 32), (N, 12, 24)], (N, 10, 32), (2432, 0)),  # 32*16 + 24*16 + 32*16 + 32*16 + 16*32
     ("attention-scaled-concat", "Attention", {"use_scale": True, "score_mode": "concat"},
      [(N, 10, 16), (N, 12, 6)], (N, 10, 6), (2, 0)),
     ("attention-plain", "Attention", {}, [(N, 10, 16), (N, 12, 16)], (N, 10, 16), (0, 0)),
@@ -79,6 +84,10 @@ SHAPE_ERRORS: list[tuple[str, str, dict[str, Any], list[tuple], str]] = [
     ("convlstm-too-small", "ConvLSTM2D", {"filters": 3, "kernel_size": 3}, [(N, 5, 2, 8, 3)], "SC101"),  # 2 - 3 + 1 = 0
     ("mha-key-value-disagree", "MultiHeadAttention", {"num_heads": 2, "key_dim": 4},
      [(N, 5, 8), (N, 6, 8), (N, 7, 8)], "SC103"),
+    ("mha-attention-axis-out-of-range", "MultiHeadAttention", {"num_heads": 2, "key_dim": 4, "attention_axes": 4},
+     [(N, 5, 8), (N, 5, 8)], "SC102"),  # the projected query (batch, 5, heads, key_dim) has axes 0..3
+    ("grouped-query-widths-disagree", "GroupQueryAttention",
+     {"head_dim": 8, "num_query_heads": 4, "num_key_value_heads": 2}, [(N, 10, 32), (N, 12, 16)], "SC103"),
 ]
 
 # (id, type, args): Keras refuses these when it makes the layer (exit 2).
@@ -92,6 +101,8 @@ REFUSED: list[tuple[str, str, dict[str, Any]]] = [
     ("mha-zero-heads", "MultiHeadAttention", {"num_heads": 0, "key_dim": 4}),
     ("mha-missing-key-dim", "MultiHeadAttention", {"num_heads": 2}),
     ("attention-score-mode", "Attention", {"score_mode": "additive"}),
+    ("grouped-query-heads-not-divisible", "GroupQueryAttention",
+     {"head_dim": 8, "num_query_heads": 6, "num_key_value_heads": 4}),
 ]
 
 
