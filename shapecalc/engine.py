@@ -163,7 +163,7 @@ def build_graph(spec: ModelSpec) -> dict[str, Node]:
         for index, source in enumerate(node.sources):
             link = resolve(source, nodes)
             if link is None:
-                problems.append(_unknown_reference(spec, node, index, source, nodes))
+                problems.append(_unknown_reference(spec, node, index, source, nodes, hint=len(problems) < HINTED_PROBLEMS))
             else:
                 node.links.append(link)
     for index, name in enumerate(spec.outputs or []):
@@ -226,6 +226,9 @@ def _resolve_reuse(spec: ModelSpec, nodes: dict[str, Node]) -> list[Diagnostic]:
     return problems
 
 
+HINTED_PROBLEMS = 20  # each hint compares a name with every layer's: thousands of them would take seconds
+
+
 def _hint(name: str, nodes: dict[str, Node], layers_only: bool = False) -> str:
     import difflib
 
@@ -236,11 +239,12 @@ def _hint(name: str, nodes: dict[str, Node], layers_only: bool = False) -> str:
     return f"; did you mean {close[0]!r}?" if close else ""
 
 
-def _unknown_reference(spec: ModelSpec, node: Node, index: int, source: str, nodes: dict[str, Node]) -> Diagnostic:
+def _unknown_reference(spec: ModelSpec, node: Node, index: int, source: str, nodes: dict[str, Node],
+                       hint: bool = True) -> Diagnostic:
     assert node.spec is not None
     line, column = spec.document.locate(node.spec.args_path + ("inputs", index))
     who = node.layer if node.spec.keys.name is not None or not is_reuse(node.spec) else f"Reuse of {node.layer!r}"
-    return Diagnostic("SC005", f"{who}: input {source!r} is not a layer or input of this model{_hint(source, nodes)}",
+    return Diagnostic("SC005", f"{who}: input {source!r} is not a layer or input of this model{_hint(source, nodes) if hint else ''}",
                       node.spec.name, line, column, spec.path)
 
 
@@ -410,11 +414,12 @@ class _Walker:
             return
         unreached = [n for n, node in self.nodes.items() if n not in reached and not node.is_input]
         consumers = {source for name in unreached for source, _ in self.nodes[name].links}
+        unreached_set = set(unreached)
         for name in unreached:
             node = self.nodes[name]
             if name in consumers or node.layer not in self.calls:
                 continue
-            feeding = self.upstream_unreached(name, set(unreached))
+            feeding = self.upstream_unreached(name, unreached_set)
             extra = f" (nor do {len(feeding)} layer(s) that only feed it: {', '.join(feeding)})" if feeding else ""
             assert node.spec is not None
             self.diagnostics.append(_at(self.spec, node.spec, "SC210",

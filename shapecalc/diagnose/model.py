@@ -79,6 +79,7 @@ class Model:
     diagnostics: list[Diagnostic] = field(default_factory=list)
     rows: dict[str, Row] = field(default_factory=dict)
     positions: dict[int, int] = field(default_factory=dict, repr=False)  # id(LayerSpec) -> index
+    by_name: tuple[dict[str, LayerSpec], list[LayerSpec]] | None = field(default=None, repr=False)
     budget: Budget = field(default_factory=lambda: Budget(), repr=False)  # shared by every hint search of a run
 
     @classmethod
@@ -97,7 +98,10 @@ class Model:
         return any(d.severity is Severity.ERROR for d in self.diagnostics)
 
     def layer_spec(self, name: str) -> LayerSpec | None:
-        return next((layer for layer in self.spec.layers if layer.name == name), None)
+        """The layer entry of this name (a dict built once: a scan per diagnostic was quadratic)."""
+        if self.by_name is None or self.by_name[1] is not self.spec.layers:
+            self.by_name = ({layer.name: layer for layer in reversed(self.spec.layers)}, self.spec.layers)
+        return self.by_name[0].get(name)
 
     def sources(self, layer: LayerSpec) -> list[str]:
         """The names feeding a layer entry, as the engine wires them."""

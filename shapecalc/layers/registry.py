@@ -277,6 +277,8 @@ PYTORCH: dict[str, str] = {
     "Concatenate": "torch.merge",
     "Cat": "torch.merge",
     "Add": "torch.merge",
+    # graphs: calling an earlier module again (shared weights)
+    "Reuse": "reuse",
 }
 
 TABLES: dict[str, dict[str, str]] = {"keras": KERAS, "pytorch": PYTORCH}

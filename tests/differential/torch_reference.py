@@ -39,7 +39,7 @@ PRIMARY = {
     "ReflectionPad1d": "padding", "ReflectionPad2d": "padding", "ReflectionPad3d": "padding",
     "ReplicationPad1d": "padding", "ReplicationPad2d": "padding", "ReplicationPad3d": "padding",
     "CircularPad1d": "padding", "CircularPad2d": "padding", "CircularPad3d": "padding",
-    "Concatenate": "dim", "Cat": "dim", "LazyLinear": "out_features",
+    "Concatenate": "dim", "Cat": "dim", "LazyLinear": "out_features", "Reuse": "layer",
 }
 
 
@@ -146,13 +146,24 @@ def build(data: dict[str, Any]) -> TorchReference:
         tensors = {"input_layer": torch.zeros((batch, *data["input"]))}
     previous = next(iter(tensors.values()))
     counters: dict[str, int] = {}
-    modules = []
+    modules: dict[str, tuple[Any, str]] = {}  # layer name -> (module, type), for Reuse
     for index, entry in enumerate(data["layers"]):
         type_name, args = entry_parts(entry)
         name = args.pop("name", None)
         names = args.pop("inputs", None)
         trainable = args.pop("trainable", True)
         args.pop("expect", None)
+        if type_name == "Reuse":  # the same module called again: a new tensor, no new parameters
+            module, target_type = modules[args["layer"]]
+            names = [names] if isinstance(names, str) else names
+            sources = [tensors[n] for n in names] if names else [previous]
+            with warnings.catch_warnings(), torch.no_grad():
+                warnings.simplefilter("ignore")
+                output = first_tensor(call(torch, module, target_type, sources, {}))
+            previous = output
+            if name is not None:
+                tensors[name] = output
+            continue
         if name is None:
             prefix = auto_name(type_name)
             count = counters.get(prefix, 0)
@@ -171,7 +182,7 @@ def build(data: dict[str, Any]) -> TorchReference:
             reference.failed_index, reference.error = index, f"{type(error).__name__}: {error}"
             return reference
         tensors[name] = previous = output
-        modules.append(module)
+        modules[name] = (module, type_name)
         params = sum(p.numel() for p in module.parameters())
         trainable_params = sum(p.numel() for p in module.parameters() if p.requires_grad)
         reference.layers.append(TorchLayer(name, type_name, list(output.shape), params, trainable_params))
