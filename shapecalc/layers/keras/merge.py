@@ -55,13 +55,13 @@ class _Merge(Layer):
     def output_shape(self, inputs: list[Shape], why: Why) -> Shape:
         merged: tuple[Dim, ...] = tuple(inputs[0][1:])
         for index in range(1, len(inputs)):
-            merged = self.broadcast(merged, tuple(inputs[index][1:]), inputs, index, why)
+            merged = self.broadcast(merged, tuple(inputs[index][1:]), inputs, why)
         batches = {shape[0] for shape in inputs} - {None}
         batch = next(iter(batches)) if len(batches) == 1 else None
         why.step(f"elementwise over {len(inputs)} inputs: {format_shape((batch, *merged))}")
         return (batch, *merged)
 
-    def broadcast(self, first: Shape, second: Shape, inputs: list[Shape], index: int, why: Why) -> Shape:
+    def broadcast(self, first: Shape, second: Shape, inputs: list[Shape], why: Why) -> Shape:
         """Keras's `_compute_elemwise_op_output_shape`: right-aligned, 1 broadcasts, None stays None."""
         if len(first) < len(second):
             first, second = second, first
@@ -76,7 +76,7 @@ class _Merge(Layer):
             elif a != b:
                 raise ShapeError(
                     f"{self.type_name()}: inputs have incompatible shapes: received "
-                    f"{received(inputs, why, [0, index] if index else None)} "
+                    f"{received(inputs, why)} "
                     f"(sizes must be equal or 1 on every axis but the batch axis, here {a} against {b})",
                     code=MERGE_ERROR,
                 )
@@ -122,8 +122,12 @@ class Concatenate(Layer):
 
     def output_shape(self, inputs: list[Shape], why: Why) -> Shape:
         rank = len(inputs[0])
-        if not -rank <= self.axis < rank or any(len(shape) != rank for shape in inputs):
-            self.refuse(inputs, why, self.rank_problem(inputs))
+        if any(len(shape) != rank for shape in inputs):
+            ranks = ", ".join(str(r) for r in sorted({len(shape) for shape in inputs}))
+            self.refuse(inputs, why, f"the inputs have different ranks ({ranks}, batch axis included)")
+        if not -rank <= self.axis < rank:
+            raise ShapeError(f"Concatenate: axis={self.axis} is out of range for inputs of rank {rank} "
+                             f"(batch axis included): received {received(inputs, why)}", code="SC102")
         axis = self.axis % rank
         for index, shape in enumerate(inputs[1:], start=1):
             for position, (a, b) in enumerate(zip(inputs[0], shape, strict=True)):
@@ -133,12 +137,6 @@ class Concatenate(Layer):
         total = None if None in sizes else sum(sizes)  # type: ignore[arg-type]
         why.step(f"axis {self.axis}: " + " + ".join("None" if s is None else str(s) for s in sizes) + f" = {total}")
         return (*inputs[0][:axis], total, *inputs[0][axis + 1:])
-
-    def rank_problem(self, inputs: list[Shape]) -> str:
-        ranks = sorted({len(shape) for shape in inputs})
-        if len(ranks) > 1:
-            return f"the inputs have different ranks ({', '.join(map(str, ranks))}, batch axis included)"
-        return f"axis={self.axis} is out of range for inputs of rank {ranks[0]} (batch axis included)"
 
     def size_problem(self, inputs: list[Shape], index: int, position: int, axis: int, why: Why) -> str:
         a, b = inputs[0][position], inputs[index][position]
