@@ -18,7 +18,7 @@ from shapecalc.layers.base import ArgumentError, Layer
 from shapecalc.layers.quickcheck import accepts, construct
 from shapecalc.source import DocPath, Document
 
-MAX_LAYERS = 200_000
+MAX_LAYERS = 5_000  # ten times the deepest published Keras model; keeps every run under a second
 MAX_NAME = 200
 MAX_WRAPPING = 8  # wrappers within wrappers (TimeDistributed of Bidirectional of ...)
 
@@ -128,8 +128,7 @@ class _Reader:
     def read(self) -> ModelSpec | None:
         data = self.doc.data
         if not isinstance(data, dict):
-            kind = "a list" if isinstance(data, list) else f"a {type(data).__name__}"
-            self.problem("SC009", f"a model file is a mapping with `input:` and `layers:`, not {kind}", ())
+            self.problem("SC009", f"a model file is a mapping with `input:` and `layers:`, not {_kind(data)}", ())
             return None
         try:
             top = validated(TopLevel, data)
@@ -139,8 +138,10 @@ class _Reader:
         if len(top.layers) > MAX_LAYERS:
             self.problem("SC008", f"{len(top.layers):,} layers is more than the {MAX_LAYERS:,} allowed", ("layers",))
             return None
+        self.check_names(top)
         layers = [spec for i, entry in enumerate(top.layers) if (spec := self.read_layer(i, entry, top.framework))]
         inputs, positions = self.read_inputs(top, layers)
+        self.check_input_sizes(inputs, top.batch)
         functional = top.inputs is not None or any(spec.keys.inputs is not None for spec in layers)
         if top.outputs is not None:
             functional = True
@@ -159,6 +160,26 @@ class _Reader:
             document=self.doc,
             expect_position=self.doc.locate(("expect", "output")),
         )
+
+    def check_names(self, top: TopLevel) -> None:
+        """The model's and the inputs' names are printed as written: plain one-line text only."""
+        if top.model is not None and not _printable_name(top.model):
+            self.problem("SC004", f"`model:` must be 1 to {MAX_NAME} printable characters on one line", ("model",))
+        for name in top.inputs or {}:
+            if not _printable_name(name):
+                self.problem("SC004", f"an input name must be 1 to {MAX_NAME} printable characters on one line",
+                             ("inputs", name))
+
+    def check_input_sizes(self, inputs: dict[str, tuple], batch: int | None) -> None:
+        from shapecalc.limits import check_tensor
+        from shapecalc.shapes import ShapeError
+
+        for name, shape in inputs.items():
+            try:
+                check_tensor((batch, *shape), f"input {name!r}")
+            except ShapeError as error:
+                path = ("inputs", name) if ("inputs", name) in self.doc.positions else ("input",)
+                self.problem(error.code, error.message, path)
 
     def read_inputs(self, top: TopLevel, layers: list[LayerSpec]) -> tuple[dict[str, tuple], dict[str, tuple[int, int]]]:
         if top.input is not None and top.inputs is not None:
@@ -198,8 +219,9 @@ class _Reader:
         except ValidationError as error:
             self.report_validation(error, args_path, type_name, None)
             return None
-        if keys.name is not None and not (0 < len(keys.name) <= MAX_NAME):
-            self.problem("SC004", f"a layer name must have 1 to {MAX_NAME} characters", args_path + ("name",))
+        if keys.name is not None and not _printable_name(keys.name):
+            self.problem("SC004", f"a layer name must be 1 to {MAX_NAME} printable characters on one line",
+                         args_path + ("name",))
             return None
         if nested and (keys.inputs is not None or keys.expect is not None):
             where = args_path + ("inputs" if keys.inputs is not None else "expect",)
@@ -329,6 +351,19 @@ class _Reader:
         close = difflib.get_close_matches(str(argument), known, n=1, cutoff=0.6)
         hint = f"; did you mean `{close[0]}`?" if close else ""
         return f"{what}: unknown argument `{argument}`{hint}"
+
+
+def _printable_name(name: str) -> bool:
+    """Names are printed as written, in tables and in `path:line:col:` lines: no tabs, breaks or controls."""
+    return 0 < len(name) <= MAX_NAME and name.isprintable()
+
+
+def _kind(data: Any) -> str:
+    """What a person would call the value a file holds at the top."""
+    if data is None:
+        return "empty (null)"
+    names = {list: "a list", str: "text", bool: "a boolean", int: "a number", float: "a number"}
+    return names.get(type(data), f"a {type(data).__name__}")
 
 
 def _short_repr(value: Any) -> str:
