@@ -69,7 +69,7 @@ def floor_fixes(model: Model, row: Row, losses: list[tuple[int, Axis, int]]) -> 
     layer = row.spec.layer if row.spec else None
     for update in candidate_updates(layer, losses) if layer is not None else []:
         why = Why()
-        shape = try_layer(layer.model_copy(update=update), row.input_shapes, why)
+        shape = try_layer(layer, row.input_shapes, why, update)
         if shape is None or isinstance(shape, list) or any(axis.lost for axis in why.axes):
             continue
         setting = ", ".join(f"{key}={value!r}" for key, value in update.items())

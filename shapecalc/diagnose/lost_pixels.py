@@ -29,6 +29,7 @@ from shapecalc.diagnose.model import (
     reanalyze,
     spatial,
     unit_names,
+    variant,
 )
 from shapecalc.diagnostics import Severity
 from shapecalc.engine import Row
@@ -295,7 +296,8 @@ def tiling_fix(model: Model, row: Row, output: Row) -> str | None:
     if layer is None:
         return None
     for update in candidate_updates(layer, real_losses(model, row)):
-        candidate = reanalyze(model.spec, replace=(row.spec, layer.model_copy(update=update)))
+        changed = variant(layer, update)
+        candidate = reanalyze(model.spec, replace=(row.spec, changed)) if changed is not None else None
         if candidate is None or candidate.has_errors() or real_losses(candidate, candidate.rows.get(row.name, row)):
             continue
         changed = candidate.rows.get(output.name)

@@ -229,14 +229,26 @@ def real_losses(model: Model, row: Row) -> list[tuple[int, Axis, int]]:
     return found
 
 
-def try_layer(layer: Layer, inputs: list[Shape], why: Why | None = None) -> Shape | list[Shape] | None:
-    """The output a (modified) layer would give, or None if the framework would refuse it."""
+def variant(layer: Layer, update: dict) -> Layer | None:
+    """The layer with some arguments changed, or None if that copy cannot be made."""
+    try:
+        return layer.model_copy(update=update)
+    except (AttributeError, TypeError, ValueError):
+        return None
+
+
+def try_layer(layer: Layer, inputs: list[Shape], why: Why | None = None, update: dict | None = None
+              ) -> Shape | list[Shape] | None:
+    """The output the layer (with `update` applied) would give, or None if the framework would refuse it."""
     from shapecalc.layers.base import ArgumentError
     from shapecalc.shapes import ShapeError
 
+    changed = variant(layer, update) if update else layer
+    if changed is None:
+        return None
     try:
-        layer.check()
-        return layer.output_shape(inputs, why or Why())
+        changed.check()
+        return changed.output_shape(inputs, why or Why())
     except (ShapeError, ArgumentError, ValueError, TypeError, AttributeError):
         return None
 

@@ -70,7 +70,7 @@ def same_padding(layer: LayerSpec, inputs: list[Shape]) -> str | None:
     else:
         return None
     for candidate in candidates:
-        shape = try_layer(args.model_copy(update={"padding": candidate}), inputs)
+        shape = try_layer(args, inputs, update={"padding": candidate})
         if shape is not None and not isinstance(shape, list):
             return f"padding={candidate!r} (gives {format_shape(shape)})"
     return None
@@ -84,7 +84,7 @@ def smaller_kernel(layer: LayerSpec, inputs: list[Shape]) -> str | None:
             continue
         largest = value if isinstance(value, int) else max(value)
         for size in range(largest - 1, 0, -1):
-            if try_layer(args.model_copy(update={field: size}), inputs) is not None:
+            if try_layer(args, inputs, update={field: size}) is not None:
                 return f"{field}={size} or smaller"
         return None
     return None
