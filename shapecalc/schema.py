@@ -20,6 +20,7 @@ from shapecalc.source import DocPath, Document
 
 MAX_LAYERS = 5_000  # ten times the deepest published Keras model; keeps every run under a second
 MAX_NAME = 200
+MAX_PROBLEMS = 100  # the rest of a file this broken would only repeat what these say, slowly
 MAX_WRAPPING = 8  # wrappers within wrappers (TimeDistributed of Bidirectional of ...)
 
 Dim = PositiveInt | None
@@ -109,11 +110,21 @@ def validated(model: type[BaseModel], data: dict[str, Any]) -> Any:
 def load_model(document: Document) -> ModelSpec:
     """Validate a parsed document into a ModelSpec, or raise SchemaErrors listing every problem."""
     reader = _Reader(document)
-    spec = reader.read()
+    try:
+        spec = reader.read()
+    except _TooManyProblems:
+        last = reader.problems[-1]
+        reader.problems.append(Diagnostic("SC008", f"{MAX_PROBLEMS} problems found: reading stopped here; fix these first",
+                                          None, last.line, last.column, document.path))
+        spec = None
     if reader.problems:
         raise SchemaErrors(sorted(reader.problems, key=Diagnostic.sort_key))
     assert spec is not None
     return spec
+
+
+class _TooManyProblems(Exception):
+    """Raised once MAX_PROBLEMS are found: a file of thousands of broken layers is reported up to there."""
 
 
 class _Reader:
@@ -124,6 +135,8 @@ class _Reader:
     def problem(self, code: str, message: str, path: DocPath, layer: str | None = None) -> None:
         line, column = self.doc.locate(path)
         self.problems.append(Diagnostic(code, message, layer, line, column, self.doc.path))
+        if len(self.problems) >= MAX_PROBLEMS:
+            raise _TooManyProblems
 
     def read(self) -> ModelSpec | None:
         data = self.doc.data
@@ -209,7 +222,7 @@ class _Reader:
         if cls is None:
             hint = suggest(framework, type_name)
             hint_text = f"; did you mean {hint}?" if hint else ""
-            self.problem("SC002", f"unknown {framework} layer type {type_name!r}{hint_text}", path)
+            self.problem("SC002", f"unknown {framework} layer type {_short_repr(type_name)}{hint_text}", path)
             return None
         common = {key: raw_args.pop(key) for key in COMMON_KEYS if key in raw_args}
         if isinstance(common.get("inputs"), str):

@@ -23,6 +23,16 @@ class Made:
     id: str
     make: Callable[[Path], Path]
     expect: tuple[str, str, int, int, str] | None  # None: a valid model, no diagnostics
+    count: int = 1  # diagnostics in all; `expect` is the first of them
+
+
+def _many(name: str, entry: str, count: int, head: str = "input: [4]\n") -> Callable[[Path], Path]:
+    """`count` copies of one layer entry line, `{i}` numbered."""
+    return _text(name, head + "layers:\n" + "".join(entry.format(i=i) + "\n" for i in range(count)))
+
+
+def _column(entry: str, token: str) -> int:
+    return entry.index(token) + 1
 
 
 def _bytes(name: str, content: bytes) -> Callable[[Path], Path]:
@@ -63,6 +73,8 @@ def _unreadable(folder: Path) -> Path:
 
 PNG = b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x10\x00\x00\x00\x10\x08\x02\x00\x00\x00\x90\x91h6"
 DEEP = 100_000
+REFERENCE = "  - {{type: Activation, activation: relu, inputs: [x{i}]}}"
+ZERO_SIZE = "  - {{type: Conv2D, filters: 1, kernel_size: 9, inputs: [input_layer]}}"
 
 CASES: list[Made] = [
     # encodings and binary
@@ -107,6 +119,13 @@ CASES: list[Made] = [
     Made("alias_repr_bomb", _text("repr_bomb.yaml", "input: [4]\nlayers:\n  - Dense: {units: [&s " + "x" * 9_999 + ", "
                                   + ", ".join(["*s"] * 45_000) + "]}\n"),
          ("error", "SC004", 3, 13, "valid integer")),  # a full repr of the refused value would be 450 MB
+    # thousands of broken layers: reported quickly, the schema's up to 100 problems
+    Made("5000_unknown_types", _many("unknown_types.yaml", "  - Conv2{i}", 5000),
+         ("error", "SC002", 3, 5, "did you mean Conv2D?"), count=101),
+    Made("4900_unknown_references", _many("references.yaml", REFERENCE, 4900),
+         ("error", "SC005", 3, _column(REFERENCE.format(i=0), "x0"), "'x0'"), count=4900),
+    Made("4900_zero_sizes", _many("zero_sizes.yaml", ZERO_SIZE, 4900, "input: [4, 4, 1]\n"),
+         ("error", "SC101", 3, 5, "Fix:"), count=4900),
     Made("long_key", _text("long_key.yaml", "input: [4]\nlayers:\n  - Dense: {units: 3, " + "k" * 20_000 + ": 1}\n"),
          ("error", "SC008", 3, 23, "20,000 characters")),
     # the file system

@@ -89,9 +89,23 @@ def test_case_file(path: Path) -> None:
 
 @pytest.mark.parametrize("index", range(len(GENERATED)), ids=[case.id for case in GENERATED])
 def test_generated_case(index: int, generated_paths: list[Path]) -> None:
+    case, path = GENERATED[index], generated_paths[index]
+    if case.count > 1:
+        assert_many(path, case.expect, case.count)
+        return
     expected = expected_of_generated(index)
-    assert_diagnostics(generated_paths[index], expected)
-    assert_cli(generated_paths[index], expected)
+    assert_diagnostics(path, expected)
+    assert_cli(path, expected)
+
+
+def assert_many(path: Path, first: tuple[str, str, int, int, str], count: int) -> None:
+    found = analyze_path(str(path)).diagnostics
+    assert len(found) == count
+    head = found[0]
+    assert (head.severity.value, head.code, head.line, head.column) == first[:4], head
+    assert first[4] in head.message, head.message
+    checked = CliRunner().invoke(app, ["check", str(path)])
+    assert checked.exit_code == exit_code(found) and len(checked.stdout.splitlines()) == count
 
 
 def test_every_case_ends_within_a_second(generated_paths: list[Path]) -> None:
