@@ -10,8 +10,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, ValidationError
 
+from shapecalc.declarative import Declared, validation_error
 from shapecalc.diagnostics import Diagnostic
 from shapecalc.layers.args import MAX_SIZE, PositiveInt
 from shapecalc.layers.base import ArgumentError, Layer
@@ -29,10 +29,8 @@ ShapeSpec = list[Dim]
 COMMON_KEYS = ("name", "inputs", "trainable", "expect", "input_shape", "batch_size", "dtype")
 
 
-class TopLevel(BaseModel):
+class TopLevel(Declared):
     """The keys a model file may have at the top (SPEC §1)."""
-
-    model_config = ConfigDict(extra="forbid", defer_build=True, strict=True)
 
     model: str | None = None
     framework: Literal["keras", "pytorch"] = "keras"
@@ -44,10 +42,8 @@ class TopLevel(BaseModel):
     expect: dict[Literal["output"], list[Dim] | list[list[Dim]]] | None = None
 
 
-class LayerKeys(BaseModel):
+class LayerKeys(Declared):
     """The keys every layer accepts besides its own arguments."""
-
-    model_config = ConfigDict(extra="forbid", defer_build=True, strict=True)
 
     name: str | None = None
     inputs: list[str] | None = None
@@ -100,7 +96,7 @@ class SchemaErrors(Exception):
         self.diagnostics = diagnostics
 
 
-def validated(model: type[BaseModel], data: dict[str, Any]) -> Any:
+def validated(model: type[Declared], data: dict[str, Any]) -> Any:
     """Pydantic validation behind the quick check (see layers/quickcheck.py)."""
     if accepts(model, data):
         return construct(model, data)
@@ -145,7 +141,7 @@ class _Reader:
             return None
         try:
             top = validated(TopLevel, data)
-        except ValidationError as error:
+        except validation_error() as error:
             self.report_validation(error, (), "model file", None)
             return None
         if len(top.layers) > MAX_LAYERS:
@@ -229,7 +225,7 @@ class _Reader:
             common["inputs"] = [common["inputs"]]
         try:
             keys = validated(LayerKeys, common)
-        except ValidationError as error:
+        except validation_error() as error:
             self.report_validation(error, args_path, type_name, None)
             return None
         if keys.name is not None and not _printable_name(keys.name):
@@ -244,7 +240,7 @@ class _Reader:
             return None
         try:
             layer = cls.build(raw_args)
-        except ValidationError as error:
+        except validation_error() as error:
             self.report_validation(error, args_path, type_name, keys.name)
             return None
         except ArgumentError as error:
@@ -321,7 +317,7 @@ class _Reader:
         framework = data.get("framework", "keras") if isinstance(data, dict) else "keras"
         return framework if framework in ("keras", "pytorch") else "keras"
 
-    def report_validation(self, error: ValidationError, base: DocPath, what: str, layer: str | None) -> None:
+    def report_validation(self, error: Any, base: DocPath, what: str, layer: str | None) -> None:
         """One message per argument: pydantic reports every union branch, a person needs the first."""
         reported: set[Any] = set()
         for item in error.errors(include_url=False):

@@ -1,16 +1,16 @@
 """The Layer base class: a layer type's arguments, shape rule, parameter count and explanation.
 
-A layer type is one subclass. Its pydantic fields are the framework's own
-argument names and defaults; `output_shape()` and `params()` write their
+A layer type is one subclass. Its annotated attributes are the framework's
+own argument names and defaults; `output_shape()` and `params()` write their
 arithmetic into a `Why` as they go, so `summarize` and `explain` share one
 computation.
 
-Start-up cost matters (this runs in pre-commit hooks), so models are declared
-with `defer_build=True` and built by `Layer.build()`: arguments that a quick
-check derived from the field annotations accepts go through
-`model_construct()` with no pydantic schema built at all; anything else goes
-through full pydantic validation, which either accepts it too or produces the
-precise, located error.
+Start-up cost matters (this runs in pre-commit hooks), so a Layer is a
+`Declared` class (see `declarative.py`), not a pydantic model, and is built by
+`Layer.build()`: arguments that a quick check derived from the annotations
+accepts are stored as they are; anything else goes through full pydantic
+validation (a model built from the same annotations on first use), which
+either accepts it too or produces the precise, located error.
 """
 
 from __future__ import annotations
@@ -19,8 +19,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any, ClassVar, NamedTuple, Self
 
-from pydantic import BaseModel, ConfigDict
-
+from shapecalc.declarative import Declared
 from shapecalc.layers.quickcheck import accepts, construct
 from shapecalc.shapes import Axis, Dim, Shape, ShapeError
 
@@ -66,12 +65,8 @@ class Why:
         return result.size
 
 
-class Layer(BaseModel):
+class Layer(Declared):
     """Base of every layer type. Subclasses declare fields and override the rules."""
-
-    model_config = ConfigDict(
-        extra="forbid", defer_build=True, frozen=True, strict=True, allow_inf_nan=False
-    )
 
     primary: ClassVar[str | None] = None  # the argument a scalar entry (`Dense: 10`) fills
     min_inputs: ClassVar[int] = 1

@@ -1,4 +1,4 @@
-"""A fast yes/maybe check of layer arguments, derived from the pydantic field annotations.
+"""A fast yes/maybe check of layer arguments, derived from their annotations (as pydantic reads them).
 
 Building a pydantic validator costs milliseconds per model class, which a
 pre-commit hook pays on every commit. Most files are valid, so `accepts()`
@@ -45,9 +45,6 @@ def construct(model: type, args: dict[str, Any]) -> Any:
         return model.model_construct(**args)
     instance = model.__new__(model)
     object.__setattr__(instance, "__dict__", {**compiled[2], **args})
-    object.__setattr__(instance, "__pydantic_fields_set__", set(args))
-    object.__setattr__(instance, "__pydantic_extra__", None)
-    object.__setattr__(instance, "__pydantic_private__", None)
     return instance
 
 
@@ -77,8 +74,6 @@ def _compile_model_with_defaults(model: type) -> tuple[dict[str, Predicate], tup
 def _compile_model(model: type) -> dict[str, Predicate] | None:
     if model.model_config.get("strict") is not True or model.model_config.get("extra") != "forbid":
         return None
-    if _has_custom_validation(model):
-        return None
     checks: dict[str, Predicate] = {}
     for name, info in model.model_fields.items():
         if info.alias not in (None, name):
@@ -91,13 +86,6 @@ def _compile_model(model: type) -> dict[str, Predicate] | None:
             return None
         checks[name] = check
     return checks
-
-
-def _has_custom_validation(model: type) -> bool:
-    decorators = model.__pydantic_decorators__
-    return bool(
-        decorators.field_validators or decorators.model_validators or decorators.validators
-    )
 
 
 def _compile(annotation: Any) -> Predicate | None:

@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from typing import ClassVar
 
-from pydantic import Field
+from shapecalc.declarative import Aliased
 
 from shapecalc.layers.args import AnyInt, DataFormat, PositiveInt, Setting
 from shapecalc.layers.base import ArgumentError, Layer, Params, Why, need_min_rank, need_rank
@@ -212,7 +212,7 @@ class EinsumDense(Layer):
     """
 
     equation: str
-    partial_output_shape: PositiveInt | list[PositiveInt | None] = Field(alias="output_shape")
+    partial_output_shape: PositiveInt | list[PositiveInt | None] = Aliased("output_shape")
     activation: Setting = None
     bias_axes: str | None = None
     kernel_initializer: Setting = "glorot_uniform"

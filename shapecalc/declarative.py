@@ -1,0 +1,153 @@
+"""Argument classes declared like pydantic models, whose pydantic validator is built only when needed.
+
+A layer type declares its arguments as annotated class attributes with
+defaults, exactly as a pydantic model would. Creating ~60 real pydantic model
+classes (and importing pydantic's model machinery) costs more than analysing
+a whole ResNet-50, and a pre-commit hook pays it on every commit. So these
+classes are plain Python: `layers/quickcheck.py` accepts the common valid
+arguments from the annotations alone, and only arguments it is unsure of go
+through `model_validate()`, which builds a real pydantic model from the same
+annotations on first use and has the final word (and the precise error).
+
+The subset of pydantic's API the project uses is kept: `model_fields`,
+`model_config`, `model_validate`, `model_construct`, `model_copy`,
+`model_dump`; instances are frozen.
+"""
+
+from __future__ import annotations
+
+import typing
+from typing import Any, ClassVar
+
+REQUIRED: Any = type("Required", (), {"__repr__": lambda self: "REQUIRED"})()
+
+
+class Aliased:
+    """A default that also names the argument as it is written in a file (pydantic's Field(alias=...))."""
+
+    def __init__(self, alias: str, default: Any = REQUIRED):
+        self.alias = alias
+        self.default = default
+
+
+class FieldSpec:
+    """One declared argument: the parts of pydantic's FieldInfo the project reads."""
+
+    __slots__ = ("name", "annotation", "default", "alias")
+    default_factory = None
+    metadata: ClassVar[list[Any]] = []
+
+    def __init__(self, name: str, annotation: Any, default: Any, alias: str | None):
+        self.name = name
+        self.annotation = annotation
+        self.default = default
+        self.alias = alias
+
+    def is_required(self) -> bool:
+        return self.default is REQUIRED
+
+
+class _ClassFields:
+    """`cls.model_fields`: the declared arguments, worked out from the annotations once per class."""
+
+    def __get__(self, instance: Any, owner: type[Declared]) -> dict[str, FieldSpec]:
+        found = owner.__dict__.get("_fields")
+        if found is None:
+            found = _collect_fields(owner)
+            owner._fields = found
+        return found
+
+
+def _collect_fields(cls: type) -> dict[str, FieldSpec]:
+    hints = typing.get_type_hints(cls, include_extras=True)
+    fields: dict[str, FieldSpec] = {}
+    for name, hint in hints.items():
+        if name.startswith("_") or typing.get_origin(hint) is ClassVar or hint is ClassVar:
+            continue
+        default = getattr(cls, name, REQUIRED)
+        alias = None
+        if isinstance(default, Aliased):
+            alias, default = default.alias, default.default
+        fields[name] = FieldSpec(name, hint, default, alias)
+    return fields
+
+
+class Declared:
+    """Base of the argument classes: annotated attributes, pydantic-compatible, lazily validated."""
+
+    model_config: ClassVar[dict[str, Any]] = {
+        "extra": "forbid",
+        "strict": True,
+        "allow_inf_nan": False,
+        "frozen": True,
+    }
+    model_fields = _ClassFields()
+    _fields: ClassVar[dict[str, FieldSpec] | None] = None
+    _validator: ClassVar[Any] = None
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        cls._fields = None
+        cls._validator = None
+
+    @classmethod
+    def model_construct(cls, **values: Any) -> Any:
+        """An instance from values known to be valid, missing ones taking their defaults."""
+        instance = cls.__new__(cls)
+        data = {name: field.default for name, field in cls.model_fields.items() if not field.is_required()}
+        data.update(values)
+        object.__setattr__(instance, "__dict__", data)
+        return instance
+
+    @classmethod
+    def model_validate(cls, data: Any) -> Any:
+        """Full pydantic validation; raises pydantic.ValidationError with pydantic's locations."""
+        validated = cls.pydantic_model().model_validate(data)
+        return cls.model_construct(**{name: getattr(validated, name) for name in cls.model_fields})
+
+    @classmethod
+    def pydantic_model(cls) -> Any:
+        """The real pydantic model for these annotations, built on first use."""
+        model = cls.__dict__.get("_validator")
+        if model is None:
+            from pydantic import ConfigDict, Field, create_model
+
+            definitions: dict[str, Any] = {}
+            for name, field in cls.model_fields.items():
+                default = ... if field.is_required() else field.default
+                spec = Field(default, alias=field.alias) if field.alias else default
+                definitions[name] = (field.annotation, spec)
+            config = ConfigDict(**cls.model_config, protected_namespaces=())
+            model = create_model(cls.__name__, __config__=config, **definitions)
+            cls._validator = model
+        return model
+
+    def model_dump(self) -> dict[str, Any]:
+        return {name: getattr(self, name) for name in type(self).model_fields}
+
+    def model_copy(self, update: dict[str, Any] | None = None) -> Any:
+        return type(self).model_construct(**{**self.__dict__, **(update or {})})
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        raise AttributeError(f"{type(self).__name__} is frozen: arguments do not change once read")
+
+    def __eq__(self, other: object) -> bool:
+        return type(other) is type(self) and other.__dict__ == self.__dict__
+
+    __hash__ = object.__hash__
+
+    def __repr__(self) -> str:
+        inner = ", ".join(f"{name}={value!r}" for name, value in self.__dict__.items())
+        return f"{type(self).__name__}({inner})"
+
+
+def validation_error() -> type[Exception]:
+    """pydantic's ValidationError, imported only when an exception is being matched.
+
+    Use as `except validation_error() as error:`; Python evaluates an except
+    clause's expression only when an exception reaches it, so the happy path
+    never imports pydantic.
+    """
+    from pydantic import ValidationError
+
+    return ValidationError
