@@ -139,7 +139,8 @@ def trace(model: Model, output: Row, differing: list[int]) -> list[Loss]:
 
 
 def scale_after(model: Model, later: list[Row], axis: int) -> tuple[Fraction, Fraction, list[Row]]:
-    """Exact integer up- and downsampling factors of the later rows along one axis."""
+    """Up- and downsampling factors of the later rows along one axis: every growth (a transposed
+    convolution's 3 -> 7 too), and the exact integer divisions."""
     up, down, uppers = Fraction(1), Fraction(1), []
     for row in later:
         if not row.input_shapes:
@@ -148,7 +149,7 @@ def scale_after(model: Model, later: list[Row], axis: int) -> tuple[Fraction, Fr
         if len(before) != len(after) or axis >= len(before) or None in (before[axis], after[axis]) or not before[axis]:
             continue
         ratio = Fraction(after[axis], before[axis])
-        if ratio > 1 and ratio.denominator == 1:
+        if ratio > 1:
             up *= ratio
             uppers.append(row)
         elif 0 < ratio < 1 and ratio.numerator == 1:
@@ -171,7 +172,7 @@ def difference_text(before, after, differing: list[int]) -> str:
 
 
 def number(value: Fraction) -> str:
-    return str(value.numerator) if value.denominator == 1 else f"{float(value):g}"
+    return str(value.numerator) if value.denominator == 1 else f"{float(value):.3g}"
 
 
 def trace_text(model: Model, losses: list[Loss]) -> str:
