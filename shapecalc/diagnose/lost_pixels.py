@@ -50,6 +50,8 @@ class Loss:
 
 
 def run(model: Model) -> None:
+    for diagnostic in [d for d in model.diagnostics if d.code == "SC103" and d.layer is not None]:
+        explain_merge(model, diagnostic)
     explained = set()
     for diagnostic in [d for d in model.diagnostics if d.code == "SC104" and d.layer in model.rows]:
         row = model.rows[diagnostic.layer]
@@ -116,6 +118,38 @@ def explain_failed_expect(model: Model, output: Row, diagnostic, target: list | 
         diagnostic, message=diagnostic.message + cause)
 
 
+def explain_merge(model: Model, diagnostic) -> None:
+    """The U-Net crop problem: say which flooring made one branch of a merge smaller than the other."""
+    layer = model.layer_spec(diagnostic.layer)
+    sources = [model.rows.get(name) for name in model.sources(layer)] if layer is not None else []
+    if len(sources) < 2 or any(row is None or isinstance(row.output_shape, list) for row in sources):
+        return
+    sizes = [spatial(row.main_shape, model.framework) for row in sources]
+    if len({len(s) for s in sizes}) != 1 or not sizes[0]:
+        return
+    axis = next((j for j in range(len(sizes[0])) if len({s[j] for s in sizes}) > 1 and None not in {s[j] for s in sizes}),
+                None)
+    if axis is None:
+        return
+    small = min(sources, key=lambda row: spatial(row.main_shape, model.framework)[axis])
+    large = max(sources, key=lambda row: spatial(row.main_shape, model.framework)[axis])
+    shared = model.ancestors(large.name)
+    losses = [loss for loss in trace(model, small, [axis]) if loss.row.name not in shared]
+    difference = spatial(large.main_shape, model.framework)[axis] - spatial(small.main_shape, model.framework)[axis]
+    if not losses or sum(loss.share for loss in losses) != difference:
+        return
+    found = model.model_input(small)
+    shown = []
+    if found is not None:
+        input_sizes = spatial(found[1], model.framework)
+        alike = [j for j, size in enumerate(input_sizes) if size == input_sizes[axis]]  # a square input stays square
+        sizes = nearest(model, diagnostic.layer, found[0], found[1], alike, match_input=False)
+        shown = [format_input(model, found[1], alike, size) for size in sizes]
+    fixes = f". Fix: an input of {' or '.join(shown)} loses nothing" if shown else ""
+    model.diagnostics[model.diagnostics.index(diagnostic)] = dataclasses.replace(
+        diagnostic, message=f"{diagnostic.message}; cause: {trace_text(model, losses, 'at the merge')}{fixes}")
+
+
 def trace(model: Model, output: Row, differing: list[int]) -> list[Loss]:
     """The flooring layers on the path to `output` along the differing axes, with their shares."""
     path = model.ancestors(output.name)
@@ -175,7 +209,7 @@ def number(value: Fraction) -> str:
     return str(value.numerator) if value.denominator == 1 else f"{float(value):.3g}"
 
 
-def trace_text(model: Model, losses: list[Loss]) -> str:
+def trace_text(model: Model, losses: list[Loss], where: str = "at the output") -> str:
     parts = []
     for loss in losses:
         row = loss.row
@@ -194,7 +228,7 @@ def trace_text(model: Model, losses: list[Loss]) -> str:
             text += (f"; the later upsampling ({names}) multiplies by {number(factor)}: "
                      f"{lost}/{stride} * {number(factor)}"
                      f"{'' if factor == loss.share * stride / lost else ' (with the later downsampling)'}"
-                     f" = {number(loss.share)} pixel{'' if loss.share == 1 else 's'} missing at the output")
+                     f" = {number(loss.share)} pixel{'' if loss.share == 1 else 's'} missing {where}")
         parts.append(text)
     return "; ".join(parts)
 
@@ -240,9 +274,8 @@ def lossless_inputs(model: Model, output: Row, differing: list[int], match_input
     if found is None:
         return []
     name, shape = found
-    below = nearest(model, output.name, name, shape, differing, -1, match_input)
-    above = nearest(model, output.name, name, shape, differing, +1, match_input)
-    return [format_input(model, shape, differing, n) for n in (below, above) if n is not None]
+    sizes = nearest(model, output.name, name, shape, differing, match_input)
+    return [format_input(model, shape, differing, n) for n in sizes]
 
 
 def spatial_positions(model: Model, rank: int) -> list[int]:
@@ -262,19 +295,26 @@ def format_input(model: Model, shape, differing: list[int], size: int) -> str:
     return "[" + ", ".join("null" if d is None else str(d) for d in with_size(model, shape, differing, size)[1:]) + "]"
 
 
-def nearest(model: Model, output: str, input_name: str, shape, differing: list[int], direction: int,
-            match_input: bool) -> int | None:
+def nearest(model: Model, output: str, input_name: str, shape, differing: list[int],
+            match_input: bool) -> list[int]:
+    """The nearest input sizes below and above (searched alternately, nearest first) that lose nothing."""
     start = spatial(shape, model.framework)[differing[0]]
+    found: dict[int, int] = {}
     for step in range(1, SEARCH_STEPS + 1):
-        size = start + direction * step
-        if size < 1 or not model.budget.left():
-            return None
-        inputs = dict(model.spec.inputs)
-        inputs[input_name] = with_size(model, shape, differing, size)[1:]
-        candidate = reanalyze(model.spec, inputs=inputs)
-        if candidate is not None and lossless(candidate, output, differing, size, match_input):
-            return size
-    return None
+        for direction in (-1, +1):
+            size = start + direction * step
+            if direction in found or size < 1:
+                continue
+            if not model.budget.left():
+                return sorted(found.values())
+            inputs = dict(model.spec.inputs)
+            inputs[input_name] = with_size(model, shape, differing, size)[1:]
+            candidate = reanalyze(model.spec, inputs=inputs)
+            if candidate is not None and lossless(candidate, output, differing, size, match_input):
+                found[direction] = size
+        if len(found) == 2:
+            break
+    return sorted(found.values())
 
 
 def lossless(candidate: Model, output: str, differing: list[int], size: int, match_input: bool) -> bool:
