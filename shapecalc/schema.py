@@ -171,13 +171,10 @@ class _Reader:
         )
 
     def check_names(self, top: TopLevel) -> None:
-        """The model's and the inputs' names are printed as written: plain one-line text only."""
+        """The model's name is printed as written: plain one-line text only (input names are keys,
+        which the reader already holds to printable text)."""
         if top.model is not None and not _printable_name(top.model):
             self.problem("SC004", f"`model:` must be 1 to {MAX_NAME} printable characters on one line", ("model",))
-        for name in top.inputs or {}:
-            if not _printable_name(name):
-                self.problem("SC004", f"an input name must be 1 to {MAX_NAME} printable characters on one line",
-                             ("inputs", name))
 
     def check_input_sizes(self, inputs: dict[str, tuple], batch: int | None) -> None:
         from shapecalc.limits import check_tensor

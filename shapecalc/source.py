@@ -327,6 +327,8 @@ class _Builder:
     def accept_key(self, parent: _Open, key: Any, where: Position) -> None:
         if not isinstance(key, str):
             raise SourceError(_key_type_message(key), *where)
+        if not key.isprintable():  # keys are names, and names are quoted in one-line messages
+            raise SourceError(f"the key {_clipped(key)!r} holds a line break, tab or invisible character", *where)
         if key in parent.value:
             raise SourceError(
                 f"duplicate key {key!r}: the later value would silently replace the earlier one", *where

@@ -122,13 +122,14 @@ ARGUMENTS = st.sampled_from([
     "trainable", "expect", "activation", "dilation_rate", "data_format", "in_channels", "out_channels",
     "stride", "dilation", "groups", "ceil_mode", "layer", "target_shape", "axis", "cropping", "type",
 ])
-VALUES = st.recursive(SCALARS, lambda inner: st.lists(inner, max_size=4) | st.dictionaries(ARGUMENTS, inner, max_size=4),
+KEYS = ARGUMENTS | st.text(max_size=8)  # any text too: a key with a line break must not break a message
+VALUES = st.recursive(SCALARS, lambda inner: st.lists(inner, max_size=4) | st.dictionaries(KEYS, inner, max_size=4),
                       max_leaves=12)
 LAYER_TYPES = st.sampled_from(sorted(set(KERAS) | set(PYTORCH)) + ["Dense2", "conv2d", ""])
 ENTRIES = st.one_of(
     LAYER_TYPES,
     st.builds(lambda t, v: {t: v}, LAYER_TYPES, VALUES),
-    st.builds(lambda t, args: {"type": t, **args}, LAYER_TYPES, st.dictionaries(ARGUMENTS, VALUES, max_size=4)),
+    st.builds(lambda t, args: {"type": t, **args}, LAYER_TYPES, st.dictionaries(KEYS, VALUES, max_size=4)),
     VALUES,
 )
 SHAPES = st.lists(st.one_of(st.integers(-2, 300), st.none(), st.just(2**40)), max_size=5)
