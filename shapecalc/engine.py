@@ -244,6 +244,13 @@ def _unknown_reference(spec: ModelSpec, node: Node, index: int, source: str, nod
     assert node.spec is not None
     line, column = spec.document.locate(node.spec.args_path + ("inputs", index))
     who = node.layer if node.spec.keys.name is not None or not is_reuse(node.spec) else f"Reuse of {node.layer!r}"
+    match = _REFERENCE.match(source)
+    if match is not None and match["second"] is not None and match["name"] in nodes:
+        layer = nodes[match["name"]].layer
+        calls = sum(1 for other in nodes.values() if other.layer == layer)
+        why = f"{layer!r} is called {calls} time(s), so its calls are numbered 0 to {calls - 1}"
+        return Diagnostic("SC005", f"{who}: input {source!r} names no call of a layer: {why}",
+                          node.spec.name, line, column, spec.path)
     return Diagnostic("SC005", f"{who}: input {source!r} is not a layer or input of this model{_hint(source, nodes) if hint else ''}",
                       node.spec.name, line, column, spec.path)
 
