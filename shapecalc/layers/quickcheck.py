@@ -21,8 +21,21 @@ import annotated_types
 
 Predicate = Callable[[Any], bool]
 
-_CACHE: dict[type, tuple[dict[str, Predicate], tuple[str, ...], dict[str, Any]] | None] = {}
+_CACHE: dict[type, Any] = {}
 _IMMUTABLE = (type(None), bool, int, float, str, tuple, frozenset)
+
+
+class _Compiled:
+    """What the quick check knows of one class: a predicate per written key, and how to build it."""
+
+    __slots__ = ("checks", "required", "defaults", "renames")
+
+    def __init__(self, checks: dict[str, Predicate], required: tuple[str, ...], defaults: dict[str, Any],
+                 renames: dict[str, str]):
+        self.checks = checks  # keyed by the argument as written (the alias, if the field has one)
+        self.required = required  # written keys that must be present
+        self.defaults = defaults  # by field name
+        self.renames = renames  # written key -> field name, where they differ
 
 
 def accepts(model: type, args: dict[str, Any]) -> bool:
@@ -30,62 +43,61 @@ def accepts(model: type, args: dict[str, Any]) -> bool:
     compiled = _compiled(model)
     if compiled is None:
         return False
-    checks, required, _ = compiled
+    checks = compiled.checks
     for key, value in args.items():
         check = checks.get(key)
         if check is None or not check(value):
             return False
-    return all(name in args for name in required)
+    return all(key in args for key in compiled.required)
 
 
 def construct(model: type, args: dict[str, Any]) -> Any:
-    """What `model.model_construct(**args)` gives, for arguments `accepts()` approved, without its per-field overhead."""
+    """The instance `model.model_validate(args)` would give, for arguments `accepts()` approved."""
     compiled = _compiled(model)
     if compiled is None:
-        return model.model_construct(**args)
+        return model.model_validate(args)
+    values = {**compiled.defaults}
+    renames = compiled.renames
+    for key, value in args.items():
+        values[renames.get(key, key)] = value
     instance = model.__new__(model)
-    object.__setattr__(instance, "__dict__", {**compiled[2], **args})
+    object.__setattr__(instance, "__dict__", values)
     return instance
 
 
-def _compiled(model: type) -> tuple[dict[str, Predicate], tuple[str, ...], dict[str, Any]] | None:
+def _compiled(model: type) -> _Compiled | None:
     compiled = _CACHE.get(model, False)
     if compiled is False:
-        compiled = _compile_model_with_defaults(model)
+        compiled = _compile_model(model)
         _CACHE[model] = compiled
     return compiled
 
 
-def _compile_model_with_defaults(model: type) -> tuple[dict[str, Predicate], tuple[str, ...], dict[str, Any]] | None:
-    checks = _compile_model(model)
-    if checks is None:
-        return None
-    required = tuple(name for name, info in model.model_fields.items() if info.is_required())
-    defaults: dict[str, Any] = {}
-    for name, info in model.model_fields.items():
-        if info.is_required():
-            continue
-        if info.default_factory is not None or not isinstance(info.default, _IMMUTABLE):
-            return None  # a mutable default must be copied per instance: leave it to pydantic
-        defaults[name] = info.default
-    return checks, required, defaults
-
-
-def _compile_model(model: type) -> dict[str, Predicate] | None:
+def _compile_model(model: type) -> _Compiled | None:
     if model.model_config.get("strict") is not True or model.model_config.get("extra") != "forbid":
         return None
     checks: dict[str, Predicate] = {}
+    required: list[str] = []
+    defaults: dict[str, Any] = {}
+    renames: dict[str, str] = {}
     for name, info in model.model_fields.items():
-        if info.alias not in (None, name):
-            return None
+        key = info.alias or name
+        if key != name:
+            renames[key] = name
         annotation = info.annotation
         if info.metadata:
             annotation = typing.Annotated[(annotation, *info.metadata)]
         check = _compile(annotation)
         if check is None:
             return None
-        checks[name] = check
-    return checks
+        checks[key] = check
+        if info.is_required():
+            required.append(key)
+        elif info.default_factory is not None or not isinstance(info.default, _IMMUTABLE):
+            return None  # a mutable default must be copied per instance: leave it to pydantic
+        else:
+            defaults[name] = info.default
+    return _Compiled(checks, tuple(required), defaults, renames)
 
 
 def _compile(annotation: Any) -> Predicate | None:

@@ -17,20 +17,21 @@ values = st.recursive(
     max_leaves=6,
 )
 
-KERAS_TYPES = sorted(registry.KERAS)
+LAYER_TYPES = [(framework, name) for framework, table in registry.TABLES.items() for name in sorted(table)]
 
 
-@pytest.mark.parametrize("type_name", KERAS_TYPES)
-@settings(max_examples=40, deadline=None)
+@pytest.mark.parametrize("framework, type_name", LAYER_TYPES)
+@settings(max_examples=15, deadline=None)
 @given(data=st.data())
-def test_accepts_implies_pydantic_accepts(type_name, data):
-    cls = registry.lookup("keras", type_name)
-    fields = list(cls.model_fields)
+def test_accepts_implies_pydantic_accepts(framework, type_name, data):
+    cls = registry.lookup(framework, type_name)
+    fields = [info.alias or name for name, info in cls.model_fields.items()]
     keys = data.draw(st.lists(st.sampled_from(fields + ["bogus"]), max_size=4, unique=True))
     args = {key: data.draw(values) for key in keys}
     for name, info in cls.model_fields.items():
-        if info.is_required() and name not in args:
-            args[name] = data.draw(values)
+        key = info.alias or name
+        if info.is_required() and key not in args:
+            args[key] = data.draw(values)
     if accepts(cls, args):
         fast = construct(cls, args)
         slow = cls.model_validate(args)
