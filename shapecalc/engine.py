@@ -159,9 +159,10 @@ def build_graph(spec: ModelSpec) -> dict[str, Node]:
         nodes[layer.name] = Node(layer.name, layer, list(sources), layer=layer.name)
         previous = layer.name
     problems += _resolve_reuse(spec, nodes)
+    calls = calls_by_layer(nodes)
     for node in nodes.values():
         for index, source in enumerate(node.sources):
-            link = resolve(source, nodes)
+            link = resolve(source, nodes, calls)
             if link is None:
                 problems.append(_unknown_reference(spec, node, index, source, nodes, hint=len(problems) < HINTED_PROBLEMS))
             else:
@@ -179,7 +180,15 @@ def build_graph(spec: ModelSpec) -> dict[str, Node]:
 _REFERENCE = re.compile(r"^(?P<name>.+?)(?:\[(?P<first>\d+)\])(?:\[(?P<second>\d+)\])?$")
 
 
-def resolve(reference: str, nodes: dict[str, Node]) -> tuple[str, int] | None:
+def calls_by_layer(nodes: dict[str, Node]) -> dict[str, list[str]]:
+    """Each layer's nodes (its calls) in file order, for `name[n][t]` references."""
+    calls: dict[str, list[str]] = {}
+    for node in nodes.values():
+        calls.setdefault(node.layer, []).append(node.name)
+    return calls
+
+
+def resolve(reference: str, nodes: dict[str, Node], calls: dict[str, list[str]] | None = None) -> tuple[str, int] | None:
     """(node name, tensor index) that a reference means, or None if it names nothing.
 
     `name` is the node's first output; `name[t]` its output t (a layer with
@@ -194,9 +203,9 @@ def resolve(reference: str, nodes: dict[str, Node]) -> tuple[str, int] | None:
     name = match["name"]
     if match["second"] is None:
         return name, int(match["first"])
-    calls = [node.name for node in nodes.values() if node.layer == nodes[name].layer]
+    layer_calls = (calls if calls is not None else calls_by_layer(nodes)).get(nodes[name].layer, [])
     call = int(match["first"])
-    return (calls[call], int(match["second"])) if call < len(calls) else None
+    return (layer_calls[call], int(match["second"])) if call < len(layer_calls) else None
 
 
 def _resolve_reuse(spec: ModelSpec, nodes: dict[str, Node]) -> list[Diagnostic]:
@@ -219,7 +228,8 @@ def _resolve_reuse(spec: ModelSpec, nodes: dict[str, Node]) -> list[Diagnostic]:
         if found is None or found.spec is None or is_reuse(found.spec):
             what = "an input, not a layer" if found is not None and found.spec is None else "not a layer of this model"
             line, column = spec.document.locate(node.spec.args_path + ("layer",))
-            problems.append(Diagnostic("SC005", f"Reuse: {target!r} is {what}{_hint(target, nodes, layers_only=True)}",
+            hint = _hint(target, nodes, layers_only=True) if len(problems) < HINTED_PROBLEMS else ""
+            problems.append(Diagnostic("SC005", f"Reuse: {target!r} is {what}{hint}",
                                        None, line, column, spec.path))
         else:
             node.layer = target
@@ -426,12 +436,20 @@ class _Walker:
             node = self.nodes[name]
             if name in consumers or node.layer not in self.calls:
                 continue
-            feeding = self.upstream_unreached(name, unreached_set)
+            feeding = [self.display(n) for n in self.upstream_unreached(name, unreached_set)]
             extra = f" (nor do {len(feeding)} layer(s) that only feed it: {', '.join(feeding)})" if feeding else ""
+            subject, what = (self.display(name), "this call") if is_reuse(node.spec) else (node.layer, "this layer")
             assert node.spec is not None
             self.diagnostics.append(_at(self.spec, node.spec, "SC210",
-                f"{node.layer}: no model output depends on this layer{extra}: Keras leaves it out of the model "
+                f"{subject}: no model output depends on {what}{extra}: Keras leaves it out of the model "
                 f"and its parameters uncounted; list it under `outputs:` or feed it to a layer that leads to one"))
+
+    def display(self, name: str) -> str:
+        """How a message names a node: its layer, or for an unnamed Reuse entry the call and its line."""
+        node = self.nodes[name]
+        if node.spec is None or not is_reuse(node.spec) or node.spec.keys.name is not None:
+            return name
+        return f"the call of {node.layer} at line {node.spec.line}"
 
     def upstream_unreached(self, name: str, unreached: set[str]) -> list[str]:
         found: list[str] = []
