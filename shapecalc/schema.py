@@ -257,6 +257,11 @@ class _Reader:
             if sum(part in ("layer", "backward_layer") for part in args_path) >= MAX_WRAPPING:
                 self.problem("SC008", f"wrappers nested more than {MAX_WRAPPING} deep", args_path + (key,))
                 return False
+            if isinstance(entry, list):  # a list of entries (RNN's stacked cells)
+                inners = [self.read_layer(index, item, framework, args_path + (key, i)) for i, item in enumerate(entry)]
+                ok = ok and None not in inners
+                raw_args[key] = inners
+                continue
             inner = self.read_layer(index, entry, framework, args_path + (key,))
             if inner is None:
                 ok = False

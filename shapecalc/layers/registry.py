@@ -82,6 +82,10 @@ KERAS: dict[str, str] = {
     "ConvLSTM1D": "keras.recurrent",
     "ConvLSTM2D": "keras.recurrent",
     "ConvLSTM3D": "keras.recurrent",
+    "RNN": "keras.recurrent",
+    "SimpleRNNCell": "keras.recurrent",
+    "LSTMCell": "keras.recurrent",
+    "GRUCell": "keras.recurrent",
     # wrappers
     "Bidirectional": "keras.wrappers",
     "TimeDistributed": "keras.wrappers",

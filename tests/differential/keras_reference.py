@@ -61,22 +61,29 @@ def entry_parts(entry: Any) -> tuple[str, dict[str, Any]]:
         "SpatialDropout3D": "rate", "GaussianNoise": "stddev", "GaussianDropout": "rate",
         "ReLU": "max_value", "LeakyReLU": "negative_slope", "ELU": "alpha",
         "Reuse": "layer", "SimpleRNN": "units", "LSTM": "units", "GRU": "units",
+        "SimpleRNNCell": "units", "LSTMCell": "units", "GRUCell": "units",
     }[type_name]
     return type_name, {primary: value}
 
 
 def make_layer(keras: Any, type_name: str, args: dict[str, Any]) -> Any:
     args = dict(args)
-    for key in ("layer", "backward_layer"):
+    for key in ("layer", "backward_layer", "cell"):  # wrapped entries; RNN's cell: an entry or a list of them
         if isinstance(args.get(key), (dict, str)):
-            inner_type, inner_args = entry_parts(args[key])
-            inner_args = {k: v for k, v in inner_args.items() if k not in ("inputs", "expect")}
-            args[key] = make_layer(keras, inner_type, inner_args)
+            args[key] = make_inner(keras, args[key])
+        elif key == "cell" and isinstance(args.get(key), list):
+            args[key] = [make_inner(keras, entry) for entry in args[key]]
     trainable = args.pop("trainable", True)
     layer = getattr(keras.layers, type_name)(**args)
     if not trainable:  # setting True would also unfreeze a wrapper's frozen inner layer
         layer.trainable = False
     return layer
+
+
+def make_inner(keras: Any, entry: Any) -> Any:
+    inner_type, inner_args = entry_parts(entry)
+    inner_args = {k: v for k, v in inner_args.items() if k not in ("inputs", "expect")}
+    return make_layer(keras, inner_type, inner_args)
 
 
 def shape_of(tensor: Any) -> Any:

@@ -1,4 +1,4 @@
-"""Keras recurrent layers: SimpleRNN, LSTM, GRU and ConvLSTM1D/2D/3D.
+"""Keras recurrent layers: SimpleRNN, LSTM, GRU, ConvLSTM1D/2D/3D, and RNN over SimpleRNNCell/LSTMCell/GRUCell.
 
 A recurrent layer reads (batch, time, features) and gives (batch, units), or
 (batch, time, units) with `return_sequences`. With `return_state` it has
@@ -16,7 +16,7 @@ Parameters, with n input features and u units (g gates, bias per gate):
 
 from __future__ import annotations
 
-from typing import ClassVar, Literal
+from typing import Any, ClassVar, Literal
 
 from shapecalc.layers.args import DataFormat, PositiveInt, PositiveInts, Setting
 from shapecalc.layers.base import ArgumentError, Layer, Params, Why, need_rank
@@ -31,20 +31,10 @@ from shapecalc.layers.keras.conv import (
 from shapecalc.shapes import Shape, ShapeError, format_shape, product, window
 
 
-class Recurrent(Layer):
-    """What every Keras RNN layer shares: the sequence flags and the output/state rule."""
+class _Weights(Layer):
+    """Arguments of a recurrent cell's weights: they change values, not shapes."""
 
-    states: ClassVar[int] = 1  # state tensors of the cell: also the initial-state inputs it takes
-    max_inputs: ClassVar[int | None] = 2
-
-    return_sequences: bool = False
-    return_state: bool = False
-    go_backwards: bool = False
-    stateful: bool = False
-    dropout: float = 0.0
-    recurrent_dropout: float = 0.0
-    seed: int | None = None
-    activation: Setting = "tanh"  # the weights' settings change values, not shapes
+    activation: Setting = "tanh"
     use_bias: bool = True
     kernel_initializer: Setting = "glorot_uniform"
     recurrent_initializer: Setting = "orthogonal"
@@ -52,14 +42,89 @@ class Recurrent(Layer):
     kernel_regularizer: Setting = None
     recurrent_regularizer: Setting = None
     bias_regularizer: Setting = None
-    activity_regularizer: Setting = None
     kernel_constraint: Setting = None
     recurrent_constraint: Setting = None
     bias_constraint: Setting = None
+    dropout: float = 0.0
+    recurrent_dropout: float = 0.0
+    seed: int | None = None
 
     def check(self) -> None:
         check_activation(self.activation)
         check_activation(getattr(self, "recurrent_activation", None), "recurrent_activation")
+
+
+class _DenseCell(_Weights):
+    """One time step of SimpleRNN, LSTM or GRU: `gates` dense gates of `units` over input and state.
+
+    Alone, a cell is not a layer (Keras refuses it in a model): it goes in
+    `RNN: {cell: ...}`.
+    """
+
+    primary: ClassVar[str | None] = "units"
+    gates: ClassVar[int] = 1
+    states: ClassVar[int] = 1  # state tensors: also the initial-state inputs a layer of this cell takes
+
+    units: PositiveInt
+
+    def bias_sets(self) -> int:
+        """Bias vectors per gate."""
+        return 1
+
+    def cell_params(self, features: int, why: Why, label: str = "params") -> Params:
+        n, u, g = features, self.units, self.gates
+        biases = self.bias_sets() if self.use_bias else 0
+        per_gate = u * (n + u) + biases * u
+        bias_text = "" if not biases else f" + {biases}*{u}" if biases > 1 else f" + {u}"
+        gate_text = f"{g}*" if g > 1 else ""
+        why.step(f"{label}: {gate_text}({u}*({n} + {u}){bias_text}) = {g * per_gate}")
+        return Params(g * per_gate)
+
+    def output_shape(self, inputs: list[Shape], why: Why) -> Shape | list[Shape]:
+        name = self.type_name()
+        raise ShapeError(
+            f"{name} is a cell, called on one time step and its states, not a layer: "
+            f"write `RNN: {{cell: {{{name}: ...}}}}` or use {name.removesuffix('Cell')}",
+            code="SC102",
+        )
+
+
+class SimpleRNNCell(_DenseCell):
+    """h_t = activation(W x_t + U h_(t-1) + b): u*(n + u) + u params."""
+
+
+class LSTMCell(_DenseCell):
+    """Four gates (input, forget, cell, output): 4*(u*(n + u) + u) params; states h and c."""
+
+    gates: ClassVar[int] = 4
+    states: ClassVar[int] = 2
+
+    recurrent_activation: Setting = "sigmoid"
+    unit_forget_bias: bool = True
+
+
+class GRUCell(_DenseCell):
+    """Three gates (update, reset, candidate): 3*(u*(n + u) + u) params, plus 3*u more with reset_after."""
+
+    gates: ClassVar[int] = 3
+
+    recurrent_activation: Setting = "sigmoid"
+    reset_after: bool = True
+
+    def bias_sets(self) -> int:
+        """reset_after keeps separate input and recurrent biases."""
+        return 2 if self.reset_after else 1
+
+
+class Recurrent(Layer):
+    """What every Keras RNN layer shares: the sequence flags and the output/state rule."""
+
+    max_inputs: ClassVar[int | None] = 2  # the sequence, then initial states
+
+    return_sequences: bool = False
+    return_state: bool = False
+    go_backwards: bool = False
+    stateful: bool = False
 
     def output_shape(self, inputs: list[Shape], why: Why) -> Shape | list[Shape]:
         sequence = inputs[0]
@@ -71,14 +136,15 @@ class Recurrent(Layer):
                 code="SC102",
             )
         batch, steps = sequence[0], sequence[1]
-        state = (batch, *self.step_output(sequence, why))
-        output = (batch, steps, *state[1:]) if self.return_sequences else state
+        step = self.step_output(sequence, why)
+        output = (batch, steps, *step) if self.return_sequences else (batch, *step)
         why.step(f"every time step: {format_shape(output)}" if self.return_sequences
                  else f"last time step only: {format_shape(output)}")
         if not self.return_state:
             return output
-        why.step(f"states: {self.states} x {format_shape(state)}")
-        return [output] + [state] * self.states
+        states = self.state_shapes(batch, step)
+        why.step(f"states: {', '.join(format_shape(state) for state in states)}")
+        return [output, *states]
 
     def sequence_rank(self) -> int:
         return 3
@@ -87,73 +153,105 @@ class Recurrent(Layer):
         """The shape of one time step's output, batch axis excluded."""
         raise NotImplementedError
 
+    def state_shapes(self, batch: int | None, step: Shape) -> list[Shape]:
+        """The states returned after the output: by default `states` of the step's shape."""
+        return [(batch, *step)] * getattr(self, "states", 1)
 
-class _Dense(Recurrent):
-    """Shared arguments of SimpleRNN, LSTM and GRU (a dense cell of `units`)."""
 
-    gates: ClassVar[int] = 1
+def known_features(layer: Layer, sequence: Shape) -> int:
+    if sequence[-1] is None:
+        raise ShapeError(
+            f"{layer.type_name()} needs the feature axis of its input to be known, received {format_shape(sequence)}",
+            code="SC102",
+        )
+    return sequence[-1]
 
-    units: PositiveInt
+
+class _DenseRNN(Recurrent):
+    """A recurrent layer over one dense cell (SimpleRNN, LSTM, GRU): the cell's arguments plus the flags."""
+
+    activity_regularizer: Setting = None
     unroll: bool = False
 
     def step_output(self, sequence: Shape, why: Why) -> Shape:
-        if sequence[-1] is None:
-            raise ShapeError(
-                f"{self.type_name()} needs the feature axis of its input to be known, "
-                f"received {format_shape(sequence)}",
-                code="SC102",
-            )
-        return (self.units,)
-
-    def bias_sets(self) -> int:
-        """Bias vectors per gate."""
-        return 1
+        known_features(self, sequence)
+        return (self.units,)  # type: ignore[attr-defined]
 
     def params(self, inputs: list[Shape], why: Why) -> Params:
-        n, u, g = inputs[0][-1] or 0, self.units, self.gates
-        biases = self.bias_sets() if self.use_bias else 0
-        per_gate = u * (n + u) + biases * u
-        bias_text = "" if not biases else f" + {biases}*{u}" if biases > 1 else f" + {u}"
-        gate_text = f"{g}*" if g > 1 else ""
-        why.step(f"params: {gate_text}({u}*({n} + {u}){bias_text}) = {g * per_gate}")
-        return Params(g * per_gate)
+        return self.cell_params(inputs[0][-1] or 0, why)  # type: ignore[attr-defined]
 
 
-class SimpleRNN(_Dense):
+class SimpleRNN(_DenseRNN, SimpleRNNCell):
     """h_t = activation(W x_t + U h_(t-1) + b): u*(n + u) + u params."""
 
-    primary: ClassVar[str | None] = "units"
 
-
-class LSTM(_Dense):
+class LSTM(_DenseRNN, LSTMCell):
     """Four gates (input, forget, cell, output): 4*(u*(n + u) + u) params; states h and c."""
 
-    primary: ClassVar[str | None] = "units"
-    gates: ClassVar[int] = 4
-    states: ClassVar[int] = 2
     max_inputs: ClassVar[int | None] = 3
 
-    recurrent_activation: Setting = "sigmoid"
-    unit_forget_bias: bool = True
     use_cudnn: bool | Literal["auto"] = "auto"
 
 
-class GRU(_Dense):
+class GRU(_DenseRNN, GRUCell):
     """Three gates (update, reset, candidate): 3*(u*(n + u) + u) params, plus 3*u more with reset_after."""
 
-    primary: ClassVar[str | None] = "units"
-    gates: ClassVar[int] = 3
-
-    recurrent_activation: Setting = "sigmoid"
-    reset_after: bool = True
     use_cudnn: bool | Literal["auto"] = "auto"
 
-    def bias_sets(self) -> int:
-        """reset_after keeps separate input and recurrent biases."""
-        return 2 if self.reset_after else 1
+
+class RNN(Recurrent):
+    """Keras's generic recurrent layer over `cell:` (one cell entry, or a list: stacked cells).
+
+    Stacked cells feed each other: the output is the last cell's, params are
+    the sum with each cell's input the previous cell's units; with
+    return_state the states of every cell follow, in order.
+    """
+
+    nested_entries: ClassVar[tuple[str, ...]] = ("cell",)
+    max_inputs: ClassVar[int | None] = None
+
+    cell: Any
+    unroll: bool = False
+    zero_output_for_mask: bool = False
+
+    def cells(self) -> list[Any]:
+        return list(self.cell) if isinstance(self.cell, list) else [self.cell]
+
+    def check(self) -> None:
+        from shapecalc.layers.keras.wrappers import wrapped
+
+        if isinstance(self.cell, list) and not self.cell:
+            raise ArgumentError("cell", "`cell` must be a cell entry or a list of them, received an empty list")
+        for entry in self.cells():
+            if not isinstance(wrapped(entry, "cell").layer, _DenseCell):
+                raise ArgumentError("cell", f"`cell` must be SimpleRNNCell, LSTMCell or GRUCell, not {entry.type_name}")
+
+    def inner_layers(self) -> list[Any]:
+        return self.cells()
+
+    def step_output(self, sequence: Shape, why: Why) -> Shape:
+        known_features(self, sequence)
+        return (self.cells()[-1].layer.units,)
+
+    def state_shapes(self, batch: int | None, step: Shape) -> list[Shape]:
+        return [(batch, entry.layer.units) for entry in self.cells() for _ in range(entry.layer.states)]
+
+    def params(self, inputs: list[Shape], why: Why) -> Params:
+        features = inputs[0][-1] or 0
+        trainable = frozen = 0
+        for index, entry in enumerate(self.cells()):
+            cell = entry.layer
+            params = cell.cell_params(features, why, f"cell {index} ({entry.type_name})")
+            if entry.keys.trainable:
+                trainable += params.total
+            else:
+                frozen += params.total
+            features = cell.units
+        why.step(f"params: {trainable + frozen}")
+        return Params(trainable, frozen)
 
 
-class _ConvLSTM(Recurrent):
+class _ConvLSTM(Recurrent, _Weights):
     """An LSTM whose gates are convolutions: each time step is a (spatial..., channels) image.
 
     The input convolution follows Conv's rule per spatial axis
@@ -173,6 +271,7 @@ class _ConvLSTM(Recurrent):
     dilation_rate: PositiveInts = 1
     recurrent_activation: Setting = "sigmoid"
     unit_forget_bias: bool = True
+    activity_regularizer: Setting = None
 
     def tuples(self) -> tuple[tuple[int, ...], tuple[int, ...], tuple[int, ...]]:
         from shapecalc.layers.args import as_tuple

@@ -76,6 +76,7 @@ SHAPES: list[tuple[str, str, dict[str, Any], list[tuple], Any, tuple[int, int]]]
 # (id, type, args, input shapes, diagnostic code): Keras raises when it meets these inputs.
 SHAPE_ERRORS: list[tuple[str, str, dict[str, Any], list[tuple], str]] = [
     ("lstm-rank-2", "LSTM", {"units": 4}, [(N, 8)], "SC102"),
+    ("cell-alone", "LSTMCell", {"units": 4}, [(N, 5, 3)], "SC102"),  # a cell is not a layer
     ("lstm-rank-4", "LSTM", {"units": 4}, [(N, 5, 4, 3)], "SC102"),
     ("lstm-unknown-features", "LSTM", {"units": 4}, [(N, 5, N)], "SC102"),
     ("stateful-without-batch", "GRU", {"units": 4, "stateful": True}, [(N, 5, 3)], "SC102"),
@@ -153,6 +154,14 @@ WRAPPED: list[tuple[str, str, list, Any, tuple[int, int]]] = [
      [5, 3], [(N, 5, 4), (N, 5, 4), (N, 4), (N, 4)], (216, 0)),  # 2 * 3*(4*7 + 2*4)
     ("bidirectional-frozen-inner", "Bidirectional: {layer: {LSTM: {units: 3, trainable: false}}}",
      [7, 4], (N, 6), (0, 192)),  # 2 * 4*(3*7 + 3)
+    ("rnn-one-cell", "RNN: {cell: {LSTMCell: 4}, return_sequences: true}", [7, 6], (N, 7, 4),
+     (176, 0)),  # 4*(4*(6 + 4) + 4)
+    ("rnn-stacked-cells", "RNN: {cell: [{SimpleRNNCell: 3}, {LSTMCell: {units: 5, unit_forget_bias: false}}]}",
+     [7, 6], (N, 5), (210, 0)),  # 3*(6 + 3) + 3 = 30; 4*(5*(3 + 5) + 5) = 180 (input: the first cell's 3 units)
+    ("rnn-stacked-states", "RNN: {cell: [{GRUCell: {units: 3, reset_after: false}}, {GRUCell: 2}], return_state: true}",
+     [7, 5], [(N, 2), (N, 3), (N, 2)], (123, 0)),  # 3*(3*(5 + 3) + 3) = 81; 3*(2*(3 + 2) + 2*2) = 42
+    ("rnn-frozen-cell", "RNN: {cell: [{GRUCell: 3}, {GRUCell: {units: 2, trainable: false}}]}",
+     [7, 6], (N, 2), (99, 42)),  # 3*(3*9 + 2*3) = 99; 3*(2*5 + 2*2) = 42 frozen
     ("time-distributed-conv", "TimeDistributed: {layer: {Conv2D: {filters: 4, kernel_size: 3}}}",
      [10, 8, 8, 3], (N, 10, 6, 6, 4), (112, 0)),  # 3*3*3*4 + 4
     ("time-distributed-dense", "TimeDistributed: {layer: {Dense: 5}}", [10, 72], (N, 10, 5), (365, 0)),  # 72*5 + 5
@@ -235,7 +244,7 @@ def test_every_layer_of_the_family_has_a_table_row() -> None:
     from shapecalc.layers.registry import KERAS
 
     family = {name for name, target in KERAS.items() if target.partition(":")[0] in FAMILY_MODULES}
-    covered = {row[1] for row in SHAPES} | {row[1].partition(":")[0] for row in WRAPPED}
+    covered = {row[1] for row in SHAPES} | {name for name in family if any(f"{name}:" in row[1] for row in WRAPPED)}
     assert sorted(family - covered) == []
 
 
