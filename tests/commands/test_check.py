@@ -73,9 +73,9 @@ def test_github_annotations() -> None:
     done = check("--format", "github", f"{CASES}/SC201_pool_7_to_3.yaml", f"{CASES}/SC302_stride_beyond_window.yaml",
                  f"{CASES}/SC102_wrong_rank.yaml")
     lines = done.stdout.splitlines()
-    assert lines[0].startswith(f"::error file={CASES}/SC102_wrong_rank.yaml,line=6,col=5,title=SC102::Conv2D expects")
-    assert lines[1].startswith(f"::warning file={CASES}/SC201_pool_7_to_3.yaml,line=7,col=5,title=SC201::")
-    assert lines[2].startswith(f"::notice file={CASES}/SC302_stride_beyond_window.yaml,line=5,col=5,title=SC302::")
+    assert lines[0].startswith(f"::error file={CASES}/SC102_wrong_rank.yaml,line=6,col=5,title=shapecalc SC102::Conv2D expects")
+    assert lines[1].startswith(f"::warning file={CASES}/SC201_pool_7_to_3.yaml,line=7,col=5,title=shapecalc SC201::")
+    assert lines[2].startswith(f"::notice file={CASES}/SC302_stride_beyond_window.yaml,line=5,col=5,title=shapecalc SC302::")
     assert done.returncode == 1
 
 
@@ -83,3 +83,11 @@ def test_no_files_is_a_usage_error() -> None:
     done = check()
     assert done.returncode == 2
     assert "Traceback" not in done.stderr
+
+
+def test_github_escapes_paths_and_messages(tmp_path: Path) -> None:
+    odd = tmp_path / "a,b:c.yaml"
+    odd.write_text("input: [7, 7, 1]\nlayers:\n  - MaxPooling2D: {pool_size: 2}\n")
+    done = check("--format", "github", str(odd))
+    (line,) = done.stdout.splitlines()
+    assert line.startswith("::warning file=" + str(tmp_path).replace(":", "%3A") + "/a%2Cb%3Ac.yaml,line=3,col=5,")
