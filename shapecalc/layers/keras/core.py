@@ -13,7 +13,6 @@ import re
 from typing import ClassVar
 
 from shapecalc.declarative import Aliased
-
 from shapecalc.layers.args import AnyInt, DataFormat, PositiveInt, Setting
 from shapecalc.layers.base import ArgumentError, Layer, Params, Why, need_min_rank, need_rank
 from shapecalc.layers.keras.activations import check_activation

@@ -8,7 +8,7 @@ training does not update: Keras counts them as non-trainable parameters.
 
 from __future__ import annotations
 
-from typing import Any, ClassVar
+from typing import Any
 
 from shapecalc.layers.args import AnyInt, Setting
 from shapecalc.layers.base import ArgumentError, Layer, Params, Why
