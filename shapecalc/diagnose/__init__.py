@@ -19,9 +19,24 @@ from shapecalc.schema import ModelSpec
 
 
 def _passes() -> list:
-    from shapecalc.diagnose import dense_rank, floor_loss, lost_pixels, nonpositive
+    from shapecalc.diagnose import dense_rank, floor_loss
 
-    return [floor_loss.run, lost_pixels.run, dense_rank.run, nonpositive.run]
+    return [floor_loss.run, _lost_pixels, dense_rank.run, _nonpositive]
+
+
+def _lost_pixels(model: Model) -> None:
+    """Traced only where something was lost (an SC201): a clean model never imports the tracer."""
+    if any(d.code == "SC201" for d in model.diagnostics):
+        from shapecalc.diagnose import lost_pixels
+
+        lost_pixels.run(model)
+
+
+def _nonpositive(model: Model) -> None:
+    if any(d.code == "SC101" for d in model.diagnostics):
+        from shapecalc.diagnose import nonpositive
+
+        nonpositive.run(model)
 
 
 def run_passes(analysis: Analysis, spec: ModelSpec) -> None:
