@@ -134,6 +134,35 @@ def call(torch: Any, module: Any, type_name: str, sources: list[Any], forward_ar
     return module(*sources)
 
 
+def construct_all(torch: Any, entries: list[tuple[str, dict[str, Any]]],
+                  reference: TorchReference) -> list[tuple[str | None, Any, dict[str, Any]]] | None:
+    """Every module first, as a model's __init__ builds them: (name, module, forward arguments) per entry.
+
+    A refusal here comes before any forward pass, so it is the one recorded.
+    """
+    counters: dict[str, int] = {}
+    built = []
+    for index, (type_name, args) in enumerate(entries):
+        name = args.get("name")
+        if type_name == "Reuse":
+            built.append((name, None, {}))
+            continue
+        if name is None:
+            prefix = auto_name(type_name)
+            count = counters.get(prefix, 0)
+            counters[prefix] = count + 1
+            name = prefix if count == 0 else f"{prefix}_{count}"
+        arguments = {key: value for key, value in args.items() if key not in COMMON}
+        try:
+            module, forward_args = make_module(torch, type_name, arguments)
+        except Exception as error:  # torch refused the arguments
+            reference.failed_index, reference.error = index, f"{type(error).__name__}: {error}"
+            return None
+        module.eval()  # no batch statistics: a batch of 1 must pass BatchNorm
+        built.append((name, module, forward_args))
+    return built
+
+
 def build(data: dict[str, Any]) -> TorchReference:
     """Construct and run the file's network in torch; record shapes and counts, or where torch refused."""
     import torch
@@ -145,43 +174,30 @@ def build(data: dict[str, Any]) -> TorchReference:
     else:
         tensors = {"input_layer": torch.zeros((batch, *data["input"]))}
     previous = next(iter(tensors.values()))
-    counters: dict[str, int] = {}
+    entries = [entry_parts(entry) for entry in data["layers"]]
+    built = construct_all(torch, entries, reference)
+    if built is None:
+        return reference
     modules: dict[str, tuple[Any, str]] = {}  # layer name -> (module, type), for Reuse
-    for index, entry in enumerate(data["layers"]):
-        type_name, args = entry_parts(entry)
-        name = args.pop("name", None)
-        names = args.pop("inputs", None)
-        trainable = args.pop("trainable", True)
-        args.pop("expect", None)
+    for index, ((type_name, args), (name, module, forward_args)) in enumerate(zip(entries, built, strict=True)):
+        names = args.get("inputs")
+        names = [names] if isinstance(names, str) else names
         if type_name == "Reuse":  # the same module called again: a new tensor, no new parameters
-            module, target_type = modules[args["layer"]]
-            names = [names] if isinstance(names, str) else names
-            sources = [tensors[n] for n in names] if names else [previous]
-            with warnings.catch_warnings(), torch.no_grad():
-                warnings.simplefilter("ignore")
-                output = first_tensor(call(torch, module, target_type, sources, {}))
-            previous = output
-            if name is not None:
-                tensors[name] = output
-            continue
-        if name is None:
-            prefix = auto_name(type_name)
-            count = counters.get(prefix, 0)
-            counters[prefix] = count + 1
-            name = prefix if count == 0 else f"{prefix}_{count}"
+            module, type_name = modules[args["layer"]]
         try:
-            module, forward_args = make_module(torch, type_name, args)
-            module.eval()  # no batch statistics: a batch of 1 must pass BatchNorm
-            names = [names] if isinstance(names, str) else names
             sources = [tensors[n] for n in names] if names else [previous]
             with warnings.catch_warnings(), torch.no_grad():
                 warnings.simplefilter("ignore")
                 output = first_tensor(call(torch, module, type_name, sources, forward_args))
-            module.requires_grad_(trainable)  # after the call: Lazy modules have their parameters only then
-        except Exception as error:  # torch refused the arguments or the input
+        except Exception as error:  # torch refused the input
             reference.failed_index, reference.error = index, f"{type(error).__name__}: {error}"
             return reference
-        tensors[name] = previous = output
+        previous = output
+        if name is not None:
+            tensors[name] = output
+        if entries[index][0] == "Reuse":
+            continue
+        module.requires_grad_(args.get("trainable", True))  # after the call: Lazy modules have parameters only then
         modules[name] = (module, type_name)
         params = sum(p.numel() for p in module.parameters())
         trainable_params = sum(p.numel() for p in module.parameters() if p.requires_grad)
