@@ -19,7 +19,6 @@ from __future__ import annotations
 from typing import ClassVar, Literal
 
 from shapecalc.declarative import Aliased
-
 from shapecalc.layers.args import PositiveInt, Setting
 from shapecalc.layers.base import ArgumentError, Layer, Params, Why
 from shapecalc.shapes import Shape, ShapeError, format_shape, product
@@ -37,6 +36,29 @@ def _known_last(shape: Shape, role: str, layer: str) -> int:
     return shape[-1]
 
 
+class _Projected(Layer):
+    """What MultiHeadAttention and GroupQueryAttention share: the call (query, value[, key]),
+    the projections' settings, and the Softmax and Dropout they make, unnamed, when first called."""
+
+    min_inputs: ClassVar[int] = 2
+    max_inputs: ClassVar[int | None] = 3
+    built_sublayers: ClassVar[tuple[str, ...]] = ("softmax", "dropout")
+
+    dropout: float = 0.0
+    use_bias: bool = True
+    sliding_window: PositiveInt | None = None
+    flash_attention: bool | None = None
+    kernel_initializer: Setting = "glorot_uniform"
+    bias_initializer: Setting = "zeros"
+    kernel_regularizer: Setting = None
+    bias_regularizer: Setting = None
+    activity_regularizer: Setting = None
+    kernel_constraint: Setting = None
+    bias_constraint: Setting = None
+    use_gate: bool = False
+    seed: int | None = None
+
+
 def _projection_params(projections: list[tuple[str, int, int]], use_bias: bool, why: Why) -> Params:
     """Sum of dense projections (role, fan_in, fan_out), each with fan_out biases when use_bias."""
     total = 0
@@ -49,35 +71,18 @@ def _projection_params(projections: list[tuple[str, int, int]], use_bias: bool, 
     return Params(total)
 
 
-class MultiHeadAttention(Layer):
+class MultiHeadAttention(_Projected):
     """Multi-head attention: the query's shape with its last axis set to `output_shape` (default: the query's).
 
     Params: see the module docstring (four einsum projections, each h*k or h*v wide).
     """
 
-    min_inputs: ClassVar[int] = 2
-    max_inputs: ClassVar[int | None] = 3
-    built_sublayers: ClassVar[tuple[str, ...]] = ("softmax", "dropout")
-
     num_heads: PositiveInt
     key_dim: PositiveInt
     value_dim: PositiveInt | None = None
-    dropout: float = 0.0
-    use_bias: bool = True
     # Keras's `output_shape` argument; renamed here because `output_shape` is the shape rule's name.
     projection_shape: PositiveInt | list[PositiveInt] | None = Aliased("output_shape", None)
     attention_axes: int | list[int] | None = None
-    sliding_window: PositiveInt | None = None
-    flash_attention: bool | None = None
-    kernel_initializer: Setting = "glorot_uniform"
-    bias_initializer: Setting = "zeros"
-    kernel_regularizer: Setting = None
-    bias_regularizer: Setting = None
-    activity_regularizer: Setting = None
-    kernel_constraint: Setting = None
-    bias_constraint: Setting = None
-    use_gate: bool = False
-    seed: int | None = None
 
     def output_width(self) -> tuple[int, ...] | None:
         if not self.projection_shape:
@@ -130,7 +135,7 @@ class MultiHeadAttention(Layer):
 
 
 
-class GroupedQueryAttention(Layer):
+class GroupedQueryAttention(_Projected):
     """Grouped-query attention (Keras's GroupQueryAttention): the output has the query's shape.
 
     Query heads share key/value heads in groups. With h head_dim, u query
@@ -139,26 +144,9 @@ class GroupedQueryAttention(Layer):
     each with a bias over its outputs when use_bias.
     """
 
-    min_inputs: ClassVar[int] = 2
-    max_inputs: ClassVar[int | None] = 3
-    built_sublayers: ClassVar[tuple[str, ...]] = ("softmax", "dropout")
-
     head_dim: PositiveInt
     num_query_heads: PositiveInt
     num_key_value_heads: PositiveInt
-    dropout: float = 0.0
-    use_bias: bool = True
-    sliding_window: PositiveInt | None = None
-    flash_attention: bool | None = None
-    kernel_initializer: Setting = "glorot_uniform"
-    bias_initializer: Setting = "zeros"
-    kernel_regularizer: Setting = None
-    bias_regularizer: Setting = None
-    activity_regularizer: Setting = None
-    kernel_constraint: Setting = None
-    bias_constraint: Setting = None
-    use_gate: bool = False
-    seed: int | None = None
 
     def check(self) -> None:
         if self.num_query_heads % self.num_key_value_heads:
