@@ -13,6 +13,7 @@ from annotated_types import Ge
 
 from shapecalc.layers.args import AnyInt, Setting
 from shapecalc.layers.base import ArgumentError, Layer, Params, Why
+from shapecalc.layers.keras.regularization import ShapePreserving
 from shapecalc.shapes import Shape, ShapeError, format_shape
 
 NonNegativeFloat = Annotated[float, Ge(0)]
@@ -40,14 +41,7 @@ def check_activation(value: Setting, argument: str = "activation") -> None:
     raise ArgumentError(argument, f"could not interpret activation function identifier {value!r}{hint}")
 
 
-class _Elementwise(Layer):
-    """An activation applied value by value: output shape = input shape, no parameters."""
-
-    def output_shape(self, inputs: list[Shape], why: Why) -> Shape:
-        return inputs[0]
-
-
-class ReLU(_Elementwise):
+class ReLU(ShapePreserving):
     """min(max(x, threshold), max_value), with `negative_slope` below the threshold; shape unchanged."""
 
     primary: ClassVar[str | None] = "max_value"
@@ -57,7 +51,7 @@ class ReLU(_Elementwise):
     threshold: NonNegativeFloat = 0.0
 
 
-class LeakyReLU(_Elementwise):
+class LeakyReLU(ShapePreserving):
     """x if x >= 0 else negative_slope * x; shape unchanged."""
 
     primary: ClassVar[str | None] = "negative_slope"
@@ -65,7 +59,7 @@ class LeakyReLU(_Elementwise):
     negative_slope: NonNegativeFloat = 0.3
 
 
-class ELU(_Elementwise):
+class ELU(ShapePreserving):
     """x if x >= 0 else alpha * (exp(x) - 1); shape unchanged."""
 
     primary: ClassVar[str | None] = "alpha"
@@ -73,7 +67,7 @@ class ELU(_Elementwise):
     alpha: float = 1.0
 
 
-class Softmax(_Elementwise):
+class Softmax(ShapePreserving):
     """exp(x) / sum(exp(x)) along `axis`; shape unchanged."""
 
     primary: ClassVar[str | None] = "axis"

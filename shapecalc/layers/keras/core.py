@@ -17,6 +17,7 @@ from shapecalc.layers.args import AnyInt, DataFormat, PositiveInt, Setting
 from shapecalc.layers.base import ArgumentError, Layer, Params, Why, need_min_rank, need_rank
 from shapecalc.layers.keras.activations import check_activation
 from shapecalc.layers.keras.embedding import lora_params
+from shapecalc.layers.keras.regularization import ShapePreserving
 from shapecalc.shapes import Shape, ShapeError, format_shape, product
 
 
@@ -79,7 +80,7 @@ class Flatten(Layer):
         return (shape[0], flat)
 
 
-class Activation(Layer):
+class Activation(ShapePreserving):
     """Applies an activation function elementwise: the shape does not change."""
 
     primary: ClassVar[str | None] = "activation"
@@ -89,26 +90,17 @@ class Activation(Layer):
     def check(self) -> None:
         check_activation(self.activation)
 
-    def output_shape(self, inputs: list[Shape], why: Why) -> Shape:
-        return inputs[0]
 
-
-class Identity(Layer):
+class Identity(ShapePreserving):
     """Passes its input through: the shape does not change."""
 
-    def output_shape(self, inputs: list[Shape], why: Why) -> Shape:
-        return inputs[0]
 
-
-class Masking(Layer):
+class Masking(ShapePreserving):
     """Marks time steps whose features all equal `mask_value` as padding: the shape does not change."""
 
     primary: ClassVar[str | None] = "mask_value"
 
     mask_value: float = 0.0
-
-    def output_shape(self, inputs: list[Shape], why: Why) -> Shape:
-        return inputs[0]
 
 
 class Reshape(Layer):

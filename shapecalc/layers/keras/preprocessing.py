@@ -16,6 +16,7 @@ from typing import ClassVar, Literal
 from shapecalc.layers.args import AnyInt, DataFormat, PositiveInt
 from shapecalc.layers.base import ArgumentError, Layer, Params, Why
 from shapecalc.layers.keras.normalization import known_sizes
+from shapecalc.layers.keras.regularization import ShapePreserving
 from shapecalc.shapes import Shape, ShapeError, format_shape
 
 Factor = float | list[float]
@@ -62,14 +63,7 @@ def image_axes(rank: int, data_format: str | None) -> tuple[int, int]:
     return (1, 2) if first else (0, 1)
 
 
-class _Unchanged(Layer):
-    """Output shape = input shape; no parameters."""
-
-    def output_shape(self, inputs: list[Shape], why: Why) -> Shape:
-        return inputs[0]
-
-
-class Rescaling(_Unchanged):
+class Rescaling(ShapePreserving):
     """x * scale + offset; shape unchanged."""
 
     primary: ClassVar[str | None] = "scale"
@@ -178,7 +172,7 @@ class Normalization(Layer):
         return Params(0, 2 * per_vector + 1)
 
 
-class RandomFlip(_Unchanged):
+class RandomFlip(ShapePreserving):
     """Flips images horizontally and/or vertically while training; shape unchanged."""
 
     primary: ClassVar[str | None] = "mode"
@@ -188,7 +182,7 @@ class RandomFlip(_Unchanged):
     data_format: DataFormat = None
 
 
-class RandomRotation(_Unchanged):
+class RandomRotation(ShapePreserving):
     """Rotates images by up to factor * 2*pi while training; shape unchanged."""
 
     primary: ClassVar[str | None] = "factor"
@@ -204,7 +198,7 @@ class RandomRotation(_Unchanged):
         check_factor(self.factor, "factor", -1, 1)
 
 
-class RandomZoom(_Unchanged):
+class RandomZoom(ShapePreserving):
     """Zooms images by up to the given factors while training; shape unchanged."""
 
     primary: ClassVar[str | None] = "height_factor"
@@ -223,7 +217,7 @@ class RandomZoom(_Unchanged):
             check_factor(self.width_factor, "width_factor", -1, 1, every_number=True, low_open=True)
 
 
-class RandomTranslation(_Unchanged):
+class RandomTranslation(ShapePreserving):
     """Shifts images by up to the given fractions of their size while training; shape unchanged."""
 
     height_factor: Factor
@@ -239,7 +233,7 @@ class RandomTranslation(_Unchanged):
         check_factor(self.width_factor, "width_factor", -1, 1, every_number=True)
 
 
-class RandomContrast(_Unchanged):
+class RandomContrast(ShapePreserving):
     """Scales each image's contrast by a random factor while training; shape unchanged."""
 
     primary: ClassVar[str | None] = "factor"
@@ -252,7 +246,7 @@ class RandomContrast(_Unchanged):
         check_factor(self.factor, "factor", 0, 1)
 
 
-class RandomBrightness(_Unchanged):
+class RandomBrightness(ShapePreserving):
     """Shifts each image's brightness by a random factor of value_range while training; shape unchanged."""
 
     primary: ClassVar[str | None] = "factor"

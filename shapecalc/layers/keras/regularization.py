@@ -18,14 +18,14 @@ from shapecalc.shapes import Shape
 NonNegativeFloat = Annotated[float, Ge(0)]
 
 
-class _ShapePreserving(Layer):
-    """Output shape = input shape; no parameters."""
+class ShapePreserving(Layer):
+    """Output shape = input shape; no parameters (shared by every layer that only changes values)."""
 
     def output_shape(self, inputs: list[Shape], why: Why) -> Shape:
         return inputs[0]
 
 
-class Dropout(_ShapePreserving):
+class Dropout(ShapePreserving):
     """Zeroes a fraction `rate` of values while training: the shape does not change."""
 
     primary: ClassVar[str | None] = "rate"
@@ -35,7 +35,7 @@ class Dropout(_ShapePreserving):
     seed: int | None = None
 
 
-class AlphaDropout(_ShapePreserving):
+class AlphaDropout(ShapePreserving):
     """Dropout that keeps SELU's mean and variance: the shape does not change."""
 
     primary: ClassVar[str | None] = "rate"
@@ -45,7 +45,7 @@ class AlphaDropout(_ShapePreserving):
     seed: int | None = None
 
 
-class GaussianDropout(_ShapePreserving):
+class GaussianDropout(ShapePreserving):
     """Multiplies by 1-centred Gaussian noise of stddev sqrt(rate / (1 - rate)): the shape does not change."""
 
     primary: ClassVar[str | None] = "rate"
@@ -54,7 +54,7 @@ class GaussianDropout(_ShapePreserving):
     seed: int | None = None
 
 
-class GaussianNoise(_ShapePreserving):
+class GaussianNoise(ShapePreserving):
     """Adds 0-centred Gaussian noise of the given stddev (Keras allows 0 to 1): the shape does not change."""
 
     primary: ClassVar[str | None] = "stddev"
@@ -63,7 +63,7 @@ class GaussianNoise(_ShapePreserving):
     seed: int | None = None
 
 
-class ActivityRegularization(_ShapePreserving):
+class ActivityRegularization(ShapePreserving):
     """Adds l1*sum(|x|) + l2*sum(x^2) to the loss and passes x through unchanged."""
 
     l1: NonNegativeFloat = 0.0
