@@ -48,8 +48,8 @@ class Axis:
 
     @property
     def lost(self) -> int:
-        """Real input pixels no window reads: the dropped ones that are not high-side padding."""
-        return max(self.dropped - self.pads[1], 0)
+        """Real input pixels no window reads: the dropped ones that are not padding."""
+        return max(min(self.dropped - self.pads[1], self.input or 0), 0)
 
     def __int__(self) -> int:  # pragma: no cover - convenience only
         return self.size or 0
