@@ -76,15 +76,15 @@ def floor_fixes(model: Model, row: Row, losses: list[tuple[int, Axis, int]]) -> 
         fixes.append(f"{setting} gives {sizes_text([axis.size for axis in why.axes if axis.span])}")
         break
     tiling = {}
-    for index, axis, _ in losses:
-        lower, upper = axis.input - axis.dropped, axis.input + axis.stride - axis.dropped
+    for index, axis, lost in losses:
+        lower, upper = axis.input - lost, axis.input + axis.stride - axis.dropped
         sizes = f"{lower} or {upper}" if lower >= axis.span else f"{upper}"
         tiling.setdefault(sizes, []).append(window_label(axis, index, len(row.axes)))
     if len(tiling) == 1:
         text = next(iter(tiling))
     else:
         text = ", ".join(f"{' and '.join(labels)} {sizes}" for sizes, labels in tiling.items())
-    fixes.append(f"an input of {text} to this layer tiles exactly")
+    fixes.append(f"an input of {text} to this layer loses nothing")
     return fixes
 
 
