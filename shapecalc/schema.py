@@ -127,6 +127,7 @@ class _Reader:
     def __init__(self, document: Document):
         self.doc = document
         self.problems: list[Diagnostic] = []
+        self.torch_names: dict[str, int] = {}  # auto-name counters, so a refused PyTorch layer is named
 
     def problem(self, code: str, message: str, path: DocPath, layer: str | None = None) -> None:
         line, column = self.doc.locate(path)
@@ -229,6 +230,7 @@ class _Reader:
             self.problem("SC004", f"a layer name must be 1 to {MAX_NAME} printable characters on one line",
                          args_path + ("name",))
             return None
+        who = keys.name or self.torch_auto_name(cls, framework)
         if nested and (keys.inputs is not None or keys.expect is not None):
             where = args_path + ("inputs" if keys.inputs is not None else "expect",)
             self.problem("SC004", f"{type_name}: a wrapped layer takes `inputs:`/`expect:` on its wrapper", where)
@@ -238,11 +240,11 @@ class _Reader:
         try:
             layer = cls.build(raw_args)
         except validation_error() as error:
-            self.report_validation(error, args_path, type_name, keys.name)
+            self.report_validation(error, args_path, type_name, who)
             return None
         except ArgumentError as error:
             where = args_path + ((error.argument,) if error.argument else ())
-            self.problem("SC004", f"{type_name}: {error.message}", where, keys.name)
+            self.problem("SC004", f"{type_name}: {error.message}", where, who)
             return None
         line, column = self.doc.locate(path)
         return LayerSpec(index, type_name, layer, keys, path, args_path, line, column)
@@ -268,6 +270,15 @@ class _Reader:
             else:
                 raw_args[key] = inner
         return ok
+
+    def torch_auto_name(self, cls: type[Layer], framework: str) -> str | None:
+        """The name the engine gives an unnamed PyTorch layer (Keras's counters; no wrappers there)."""
+        if framework != "pytorch" or cls.framework != "pytorch":
+            return None
+        prefix = cls.name_prefix()
+        count = self.torch_names.get(prefix, 0)
+        self.torch_names[prefix] = count + 1
+        return prefix if count == 0 else f"{prefix}_{count}"
 
     def entry_form(self, entry: Any, path: DocPath) -> tuple[str, dict[str, Any], DocPath] | None:
         """Type name, arguments and the arguments' document path of one of the three entry forms."""

@@ -58,6 +58,8 @@ def test_matches_torch(path: Path) -> None:
         assert errors and first <= min(d.line for d in errors) <= last, (
             f"torch refused layer entry {reference.failed_index} (lines {first}-{last}): {reference.error}; "
             f"shapecalc said: {[(d.line, d.code, d.message) for d in errors]}")
+        if reference.failed_name is not None:
+            assert min(errors, key=lambda d: d.line).layer == reference.failed_name
         return
     assert outcome.analysis is not None, [d.message for d in outcome.diagnostics]
     ours = document(outcome.analysis)

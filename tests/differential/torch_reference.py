@@ -58,6 +58,7 @@ class TorchReference:
     total: int = 0
     trainable: int = 0
     failed_index: int | None = None  # the layer entry torch refused (construction or forward)
+    failed_name: str | None = None  # its name (given, or the auto name), None for a Reuse entry
     error: str | None = None
 
 
@@ -157,6 +158,7 @@ def construct_all(torch: Any, entries: list[tuple[str, dict[str, Any]]],
             module, forward_args = make_module(torch, type_name, arguments)
         except Exception as error:  # torch refused the arguments
             reference.failed_index, reference.error = index, f"{type(error).__name__}: {error}"
+            reference.failed_name = name
             return None
         module.eval()  # no batch statistics: a batch of 1 must pass BatchNorm
         built.append((name, module, forward_args))
@@ -191,6 +193,7 @@ def build(data: dict[str, Any]) -> TorchReference:
                 output = first_tensor(call(torch, module, type_name, sources, forward_args))
         except Exception as error:  # torch refused the input
             reference.failed_index, reference.error = index, f"{type(error).__name__}: {error}"
+            reference.failed_name = None if entries[index][0] == "Reuse" else name
             return reference
         previous = output
         if name is not None:
