@@ -239,3 +239,20 @@ def test_every_layer_of_the_family_has_a_table_row() -> None:
 
     family = {name for name, target in KERAS.items() if target.partition(":")[0] in FAMILY_MODULES}
     assert sorted(family - {row[1] for row in SHAPES}) == []
+
+
+def test_every_layer_of_the_family_is_checked_against_keras() -> None:
+    """Each type appears in a YAML case under tests/differential/cases/keras, which test_keras.py builds in Keras."""
+    from pathlib import Path
+
+    import yaml
+
+    from shapecalc.layers.registry import KERAS
+
+    cases = Path(__file__).resolve().parents[2] / "differential/cases/keras"
+    written: set[str] = set()
+    for path in cases.glob("*.yaml"):
+        for entry in (yaml.safe_load(path.read_text()) or {}).get("layers", []):
+            written.add(entry if isinstance(entry, str) else entry.get("type") or next(iter(entry)))
+    family = {name for name, target in KERAS.items() if target.partition(":")[0] in FAMILY_MODULES}
+    assert sorted(family - written) == []
