@@ -22,6 +22,7 @@ from shapecalc.layers.args import (
     as_tuple,
 )
 from shapecalc.layers.base import ArgumentError, Layer, Params, Why, need_rank
+from shapecalc.layers.keras.activations import check_activation
 from shapecalc.shapes import Shape, ShapeError, format_shape, same_pads, window
 
 AXES = "HWD"
@@ -110,6 +111,7 @@ class ConvBase(Layer):
 
     def check(self) -> None:
         self.kernel(), self.stride(), self.dilation()
+        check_activation(self.activation)
 
     def spatial_and_channels(self, shape: Shape) -> tuple[Shape, int]:
         """The input's spatial sizes and channel count; Keras cannot create weights for unknown channels."""
