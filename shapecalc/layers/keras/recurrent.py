@@ -12,6 +12,7 @@ Parameters, with n input features and u units (g gates, bias per gate):
     LSTM       4*(u*(n + u) + u)
     GRU        3*(u*(n + u) + u), plus another 3*u recurrent biases with reset_after (Keras 3's default)
     ConvLSTM   4*(prod(k)*n*f + prod(k)*f*f + f)   (input and recurrent kernels, f filters)
+    RNN        the sum over its cells, each cell's n being the previous cell's units
 """
 
 from __future__ import annotations
