@@ -73,7 +73,7 @@ def report_shrunk_output(model: Model, output: Row) -> None:
     if found is None or isinstance(output.output_shape, list):
         return
     _, input_shape = found
-    before, after = spatial(input_shape, model.framework), spatial(output.main_shape, model.framework)
+    before, after = spatial(input_shape, model.layout), spatial(output.main_shape, model.layout)
     differing = [j for j in range(len(before)) if len(after) == len(before) and None not in (before[j], after[j])
                  and before[j] != after[j]]
     if not differing:
@@ -97,8 +97,8 @@ def explain_failed_expect(model: Model, output: Row, diagnostic, target: list | 
         return
     if not target or isinstance(target[0], list):
         return
-    wanted = spatial((None, *target), model.framework)
-    got = spatial(output.main_shape, model.framework)
+    wanted = spatial((None, *target), model.layout)
+    got = spatial(output.main_shape, model.layout)
     if len(wanted) != len(got):
         return
     differing = [j for j in range(len(got)) if None not in (wanted[j], got[j]) and wanted[j] != got[j]]
@@ -108,7 +108,7 @@ def explain_failed_expect(model: Model, output: Row, diagnostic, target: list | 
     found = model.model_input(output)
     fixes = ""
     if found is not None:
-        before = spatial(found[1], model.framework)
+        before = spatial(found[1], model.layout)
         fixes = fixes_text(model, output, losses, before, got, differing, match_input=False)
     cause = f"; cause: {trace_text(model, losses)}" + (f". Fix: {fixes}" if fixes else "")
     model.diagnostics[model.diagnostics.index(diagnostic)] = dataclasses.replace(
@@ -121,24 +121,24 @@ def explain_merge(model: Model, diagnostic) -> None:
     sources = [model.rows.get(name) for name in model.sources(layer)] if layer is not None else []
     if len(sources) < 2 or any(row is None or isinstance(row.output_shape, list) for row in sources):
         return
-    sizes = [spatial(row.main_shape, model.framework) for row in sources]
+    sizes = [spatial(row.main_shape, model.layout) for row in sources]
     if len({len(s) for s in sizes}) != 1 or not sizes[0]:
         return
     axis = next((j for j in range(len(sizes[0])) if len({s[j] for s in sizes}) > 1 and None not in {s[j] for s in sizes}),
                 None)
     if axis is None:
         return
-    small = min(sources, key=lambda row: spatial(row.main_shape, model.framework)[axis])
-    large = max(sources, key=lambda row: spatial(row.main_shape, model.framework)[axis])
+    small = min(sources, key=lambda row: spatial(row.main_shape, model.layout)[axis])
+    large = max(sources, key=lambda row: spatial(row.main_shape, model.layout)[axis])
     shared = model.ancestors(large.name)
     losses = [loss for loss in trace(model, small, [axis]) if loss.row.name not in shared]
-    difference = spatial(large.main_shape, model.framework)[axis] - spatial(small.main_shape, model.framework)[axis]
+    difference = spatial(large.main_shape, model.layout)[axis] - spatial(small.main_shape, model.layout)[axis]
     if not losses or sum(loss.share for loss in losses) != difference:
         return
     found = model.model_input(small)
     shown = []
     if found is not None:
-        input_sizes = spatial(found[1], model.framework)
+        input_sizes = spatial(found[1], model.layout)
         alike = [j for j, size in enumerate(input_sizes) if size == input_sizes[axis]]  # a square input stays square
         sizes = nearest(model, diagnostic.layer, found[0], found[1], alike, match_input=False)
         shown = [format_input(model, found[1], alike, size) for size in sizes]
@@ -151,7 +151,7 @@ def trace(model: Model, output: Row, differing: list[int]) -> list[Loss]:
     """The flooring layers on the path to `output` along the differing axes, with their shares."""
     path = model.ancestors(output.name)
     rows = [row for row in model.analysis.rows if row.name in path]
-    count = len(differing) and len(spatial(output.main_shape, model.framework))
+    count = len(differing) and len(spatial(output.main_shape, model.layout))
     losses: list[Loss] = []
     for position, row in enumerate(rows):
         if len(losses) >= MAX_TRACED:
@@ -176,7 +176,7 @@ def scale_after(model: Model, later: list[Row], axis: int) -> tuple[Fraction, Fr
     for row in later:
         if not row.input_shapes:
             continue
-        before, after = spatial(row.input_shapes[0], model.framework), spatial(row.main_shape, model.framework)
+        before, after = spatial(row.input_shapes[0], model.layout), spatial(row.main_shape, model.layout)
         if len(before) != len(after) or axis >= len(before) or None in (before[axis], after[axis]) or not before[axis]:
             continue
         ratio = Fraction(after[axis], before[axis])
@@ -219,8 +219,8 @@ def trace_text(model: Model, losses: list[Loss], where: str = "at the output") -
         if loss.uppers:
             factor = Fraction(1)
             for upper in loss.uppers:
-                before = spatial(upper.input_shapes[0], model.framework)[j]
-                factor *= Fraction(spatial(upper.main_shape, model.framework)[j], before)
+                before = spatial(upper.input_shapes[0], model.layout)[j]
+                factor *= Fraction(spatial(upper.main_shape, model.layout)[j], before)
             names = ", ".join(upper.name for upper in loss.uppers)
             text += (f"; the later upsampling ({names}) multiplies by {number(factor)}: "
                      f"{lost}/{stride} * {number(factor)}"
@@ -277,7 +277,7 @@ def lossless_inputs(model: Model, output: Row, differing: list[int], match_input
 
 def spatial_positions(model: Model, rank: int) -> list[int]:
     """Indices of the spatial axes in a batch-first shape of this rank."""
-    return list(range(2, rank)) if model.framework == "pytorch" else list(range(1, rank - 1))
+    return list(range(2, rank)) if model.layout == "channels_first" else list(range(1, rank - 1))
 
 
 def with_size(model: Model, shape, differing: list[int], size: int) -> tuple:
@@ -295,7 +295,7 @@ def format_input(model: Model, shape, differing: list[int], size: int) -> str:
 def nearest(model: Model, output: str, input_name: str, shape, differing: list[int],
             match_input: bool) -> list[int]:
     """The nearest input sizes below and above (searched alternately, nearest first) that lose nothing."""
-    start = spatial(shape, model.framework)[differing[0]]
+    start = spatial(shape, model.layout)[differing[0]]
     found: dict[int, int] = {}
     for step in range(1, SEARCH_STEPS + 1):
         for direction in (-1, +1):
@@ -324,7 +324,7 @@ def lossless(candidate: Model, output: str, differing: list[int], size: int, mat
     for other in candidate.analysis.rows:
         if other.name in path and any(j in differing for j, _, _ in real_losses(candidate, other)):
             return False
-    after = spatial(row.main_shape, candidate.framework)
+    after = spatial(row.main_shape, candidate.layout)
     return not match_input or all(after[j] == size for j in differing)
 
 

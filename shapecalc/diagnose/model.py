@@ -34,11 +34,12 @@ PADDING_TYPES = {
 }
 
 
-def spatial(shape: Shape, framework: str) -> Shape:
-    """The spatial sizes of a batch-first tensor: between batch and channels (Keras), after channels (PyTorch)."""
+def spatial(shape: Shape, layout: str) -> Shape:
+    """The spatial sizes of a batch-first tensor: between batch and channels (channels_last, Keras's
+    default), or after the channels (channels_first: PyTorch, or Keras layers that say so)."""
     if len(shape) < 3:
         return ()
-    return tuple(shape[2:]) if framework == "pytorch" else tuple(shape[1:-1])
+    return tuple(shape[2:]) if layout in ("pytorch", "channels_first") else tuple(shape[1:-1])
 
 
 def axis_label(index: int, count: int) -> str:
@@ -89,6 +90,14 @@ class Model:
     @property
     def framework(self) -> str:
         return self.analysis.framework
+
+    @property
+    def layout(self) -> str:
+        """channels_first for PyTorch, and for a Keras model whose layers say `data_format: channels_first`."""
+        if self.framework == "pytorch":
+            return "channels_first"
+        formats = {getattr(layer.layer, "data_format", None) for layer in self.spec.layers} - {None}
+        return "channels_first" if formats == {"channels_first"} else "channels_last"
 
     def add(self, code: str, message: str, row: Row | None = None, where: tuple[int, int] | None = None) -> None:
         line, column = where or ((row.line, row.column) if row else (1, 1))
@@ -184,8 +193,8 @@ def trailing_padding(model: Model, row: Row, index: int, count: int) -> int:
     source = model.source_row(row)
     if source is None or source.type not in PADDING_TYPES.get(model.framework, set()) or not source.input_shapes:
         return 0
-    before = spatial(source.input_shapes[0], model.framework)
-    after = spatial(source.main_shape, model.framework)
+    before = spatial(source.input_shapes[0], model.layout)
+    after = spatial(source.main_shape, model.layout)
     if len(before) != count or len(after) != count or before[index] is None or after[index] is None:
         return 0
     added = after[index] - before[index]

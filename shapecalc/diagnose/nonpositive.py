@@ -96,7 +96,7 @@ def larger_input(model: Model, layer: LayerSpec) -> str | None:
         return None
     ((name, shape),) = model.spec.inputs.items()
     batch_first = (model.spec.batch, *shape)
-    sizes = spatial(batch_first, model.framework)
+    sizes = spatial(batch_first, model.layout)
     if not sizes or None in sizes:
         return None
     budget = model.budget
@@ -124,5 +124,5 @@ def larger_input(model: Model, layer: LayerSpec) -> str | None:
 
 def raised(model: Model, shape: Shape, n: int) -> Shape:
     """The shape with every spatial size raised to at least n."""
-    first, last = (2, len(shape)) if model.framework == "pytorch" else (1, len(shape) - 1)
+    first, last = (2, len(shape)) if model.layout == "channels_first" else (1, len(shape) - 1)
     return tuple(max(d, n) if first <= i < last and d is not None else d for i, d in enumerate(shape))
