@@ -102,6 +102,7 @@ class LSTMCell(_DenseCell):
 
     recurrent_activation: Setting = "sigmoid"
     unit_forget_bias: bool = True
+    implementation: Literal[1, 2] = 2  # how the gates are computed, not what they compute
 
 
 class GRUCell(_DenseCell):
@@ -111,6 +112,7 @@ class GRUCell(_DenseCell):
 
     recurrent_activation: Setting = "sigmoid"
     reset_after: bool = True
+    implementation: Literal[1, 2] = 2
 
     def bias_sets(self) -> int:
         """reset_after keeps separate input and recurrent biases."""
