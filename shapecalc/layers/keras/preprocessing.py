@@ -153,8 +153,17 @@ class Normalization(Layer):
                 raise ArgumentError(name, f"a list `{name}` needs at least one kept axis; `axis` is {self.axis}")
 
     def kept_sizes(self, shape: Shape) -> list[int]:
-        """Sizes of the kept axes, which Keras requires to exist and be known."""
-        return known_sizes(shape, self.kept_axes(), "Normalization") if self.kept_axes() else []
+        """Sizes of the kept axes, which Keras requires to exist and be known; a given mean and
+        variance must broadcast to them (a list of 1 or of the last kept size)."""
+        sizes = known_sizes(shape, self.kept_axes(), "Normalization") if self.kept_axes() else []
+        for name, value in (("mean", self.mean), ("variance", self.variance)):
+            if isinstance(value, list) and len(value) not in (1, sizes[-1] if sizes else 1):
+                raise ShapeError(
+                    f"Normalization: `{name}` has {len(value)} values, which cannot broadcast to the "
+                    f"kept axes' sizes {format_shape(tuple(sizes))} of input {format_shape(shape)}",
+                    code="SC102",
+                )
+        return sizes
 
     def output_shape(self, inputs: list[Shape], why: Why) -> Shape:
         self.kept_sizes(inputs[0])

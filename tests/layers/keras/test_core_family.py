@@ -93,6 +93,8 @@ SHAPES: list[tuple[str, str, dict[str, Any], tuple, tuple, tuple[int, int]]] = [
     ("normalization-two-axes", "Normalization", {"axis": [1, 2]}, (N, 8, 8, 3), (N, 8, 8, 3), (0, 129)),  # 2*8*8 + 1
     ("normalization-scalar", "Normalization", {"axis": None}, (N, 8, 8, 3), (N, 8, 8, 3), (0, 3)),  # 2*1 + 1
     ("normalization-given", "Normalization", {"mean": 0.5, "variance": 0.25}, (N, 8, 3), (N, 8, 3), (0, 0)),
+    ("normalization-given-per-channel", "Normalization", {"mean": [1.0, 2.0, 3.0], "variance": [1.0, 1.0, 1.0]},
+     (N, 8, 3), (N, 8, 3), (0, 0)),
     ("random-flip", "RandomFlip", {"mode": "horizontal"}, (N, 8, 8, 3), (N, 8, 8, 3), (0, 0)),
     ("random-rotation", "RandomRotation", {"factor": 0.1}, (N, 8, 8, 3), (N, 8, 8, 3), (0, 0)),
     ("random-zoom", "RandomZoom", {"height_factor": [-0.2, 0.3]}, (N, 8, 8, 3), (N, 8, 8, 3), (0, 0)),
@@ -121,6 +123,8 @@ SHAPE_ERRORS: list[tuple[str, str, dict[str, Any], tuple, str]] = [
     ("random-crop-rank2", "RandomCrop", {"height": 4, "width": 4}, (N, 8), "SC102"),
     ("normalization-unknown-axis", "Normalization", {"axis": 1}, (N, N, 3), "SC102"),
     ("normalization-axis-out-of-range", "Normalization", {"axis": 3}, (N, 8, 3), "SC102"),
+    ("normalization-mean-does-not-broadcast", "Normalization", {"mean": [1.0, 2.0], "variance": [1.0, 2.0]},
+     (N, 8, 8, 3), "SC102"),
     ("reshape-not-divisible", "Reshape", {"target_shape": [-1, 5]}, (N, 4, 6), "SC102"),  # 24 % 5 = 4
     ("reshape-size-changes", "Reshape", {"target_shape": [5, 5]}, (N, 4, 6), "SC102"),  # 24 != 25
     ("reshape-zero-with-infer", "Reshape", {"target_shape": [0, -1]}, (N, 4, 6), "SC102"),
