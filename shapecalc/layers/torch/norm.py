@@ -47,19 +47,30 @@ class _ChannelNorm(TorchLayer):
 
     def output_shape(self, inputs: list[Shape], why: Why) -> Shape:
         shape = inputs[0]
-        need_ranks(shape, self.ranks, self.type_name())
-        channels = shape[1]
+        name = self.type_name()
+        need_ranks(shape, self.accepted_ranks(), name)
+        channels = shape[self.channel_index()]
         if self.num_features is None:
-            infer_channels(self.type_name(), channels, 1, shape)
+            infer_channels(name, channels, 1, shape)
         if self.checks_channels() and channels is not None and channels != self.features(shape):
             raise ShapeError(
-                f"{self.type_name()}(num_features={self.num_features}) received {channels} channels "
-                f"(input {torch_size(shape)}): expected input's size at dim=1 to match num_features",
+                f"{name}(num_features={self.features(shape)}) received {channels} channels "
+                f"(input {torch_size(shape)}): the channel axis must match num_features",
                 code="SC102",
             )
         if not self.track_running_stats:
-            need_several(self.type_name(), (shape[0], *shape[2:]), "value per channel", shape)
+            need_several(name, *self.statistic_sizes(shape), shape)
         return shape
+
+    def accepted_ranks(self) -> tuple[int, ...]:
+        return self.ranks
+
+    def channel_index(self) -> int:
+        return 1
+
+    def statistic_sizes(self, shape: Shape) -> tuple[Shape, str]:
+        """What each statistic computed from the input itself averages over (batch and spatial axes)."""
+        return (shape[0], *shape[2:]), "value per channel"
 
     def checks_channels(self) -> bool:
         return self.affine or self.track_running_stats
@@ -105,21 +116,14 @@ class _InstanceNorm(_ChannelNorm):
     affine: bool = False
     track_running_stats: bool = False
 
-    def output_shape(self, inputs: list[Shape], why: Why) -> Shape:
-        shape = inputs[0]
-        need_ranks(shape, (self.spatial_rank + 1, self.spatial_rank + 2), self.type_name())
-        channels = shape[-self.spatial_rank - 1]
-        if self.num_features is None:
-            infer_channels(self.type_name(), channels, 1, shape)
-        if self.checks_channels() and channels is not None and channels != self.features(shape):
-            raise ShapeError(
-                f"{self.type_name()}(num_features={self.num_features}, affine={self.affine}) received "
-                f"{channels} channels (input {torch_size(shape)})",
-                code="SC102",
-            )
-        if not self.track_running_stats:
-            need_several(self.type_name(), shape[-self.spatial_rank:], "spatial element", shape)
-        return shape
+    def accepted_ranks(self) -> tuple[int, ...]:
+        return (self.spatial_rank + 1, self.spatial_rank + 2)
+
+    def channel_index(self) -> int:
+        return -self.spatial_rank - 1
+
+    def statistic_sizes(self, shape: Shape) -> tuple[Shape, str]:
+        return shape[-self.spatial_rank:], "spatial element"
 
 
 
