@@ -211,7 +211,8 @@ def _call_ready(keras: Any, pending: list, keys: dict, made: dict[str, Any], out
         try:
             if type(layer).__name__ in ("MultiHeadAttention", "GroupedQueryAttention"):  # (query, value[, key])
                 output = layer(*sources)
-            elif len(sources) > 1 and isinstance(layer, keras.layers.RNN):  # [sequence, *initial states]
+            elif len(sources) > 1 and isinstance(layer, (keras.layers.RNN, keras.layers.Bidirectional)):
+                # [sequence, *initial states]
                 output = layer(sources[0], initial_state=sources[1:])
             else:
                 output = layer(sources if len(sources) > 1 else sources[0])

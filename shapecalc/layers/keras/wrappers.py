@@ -52,6 +52,7 @@ class Bidirectional(Layer):
     """
 
     nested_entries: ClassVar[tuple[str, ...]] = ("layer", "backward_layer")
+    max_inputs: ClassVar[int | None] = None  # the sequence, then initial states: forward's half, backward's half
 
     layer: Any
     merge_mode: Literal["concat", "sum", "mul", "ave"] | None = "concat"
@@ -102,6 +103,7 @@ class Bidirectional(Layer):
         return self.layer.layer.model_copy(update={"go_backwards": True}), not self.layer.keys.trainable
 
     def output_shape(self, inputs: list[Shape], why: Why) -> Shape | list[Shape]:
+        inputs = inputs[:1]  # initial states do not change shapes (Keras does not check them either)
         produced = self.layer.layer.output_shape(inputs, why)
         self.backward()[0].output_shape(inputs, Why())  # the backward layer must accept the input too
         output, states = (produced[0], produced[1:]) if isinstance(produced, list) else (produced, [])
