@@ -160,7 +160,11 @@ class TimeDistributed(Layer):
         shape = inputs[0]
         step = self.step_shape(shape)
         why.step(f"each of the {shape[1]} time steps: {format_shape(step)}")
-        produced = self.layer.layer.output_shape([step], why)
+        try:
+            produced = self.layer.layer.output_shape([step], why)
+        except ShapeError as error:
+            raise ShapeError(f"TimeDistributed, on each {format_shape(step)} time step: {error.message}",
+                             code=error.code) from None
         if isinstance(produced, list):
             raise ShapeError(f"TimeDistributed cannot wrap {self.layer.type_name} with several outputs", code="SC102")
         return (produced[0], shape[1], *produced[1:])
