@@ -191,10 +191,15 @@ PYTORCH: dict[str, str] = {
     "PixelShuffle": "torch.shape",
     "PixelUnshuffle": "torch.shape",
     "ChannelShuffle": "torch.shape",
+    "Unfold": "torch.fold",
+    "Fold": "torch.fold",
     # linear
     "Linear": "torch.linear",
     "Bilinear": "torch.linear",
     "Embedding": "torch.linear",
+    # distances
+    "CosineSimilarity": "torch.distance",
+    "PairwiseDistance": "torch.distance",
     "LazyLinear": "torch.linear",
     # norm
     "BatchNorm1d": "torch.norm",

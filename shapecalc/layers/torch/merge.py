@@ -59,7 +59,7 @@ class Add(TorchLayer):
     def output_shape(self, inputs: list[Shape], why: Why) -> Shape:
         result = inputs[0]
         for shape in inputs[1:]:
-            result = broadcast(result, shape)
+            result = broadcast(result, shape, "Add")
         return result
 
 
@@ -68,7 +68,8 @@ def merge_known(values: tuple[Dim, ...]) -> Dim:
     return next((v for v in values if v is not None), None)
 
 
-def broadcast(a: Shape, b: Shape) -> Shape:
+def broadcast(a: Shape, b: Shape, layer: str) -> Shape:
+    """PyTorch broadcasting of two shapes, aligned from the last axis (unknown sizes stay unknown)."""
     rank = max(len(a), len(b))
     left = (1,) * (rank - len(a)) + tuple(a)
     right = (1,) * (rank - len(b)) + tuple(b)
@@ -81,7 +82,7 @@ def broadcast(a: Shape, b: Shape) -> Shape:
         elif x is None or y is None:
             out.append(x if y is None else y)
         elif x != y:
-            raise ShapeError(f"Add: the size of tensor a ({x}) must match the size of tensor b ({y}) at "
+            raise ShapeError(f"{layer}: the size of tensor a ({x}) must match the size of tensor b ({y}) at "
                              f"non-singleton dimension {position}: {torch_size(a)} + {torch_size(b)}",
                              code="SC103")
         else:

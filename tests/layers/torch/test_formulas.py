@@ -25,6 +25,12 @@ ROWS: list[dict[str, Any]] = yaml.safe_load((Path(__file__).parent / "formulas.y
 CASES = Path(__file__).resolve().parents[2] / "differential" / "cases" / "pytorch"
 
 
+def copies(row: dict[str, Any]) -> int:
+    """A layer that needs several inputs gets the row's input that many times."""
+    cls = lookup("pytorch", row["type"])
+    return max(cls.min_inputs, 1) if cls is not None else 1
+
+
 def shapecalc_result(row: dict[str, Any]) -> tuple[str, Any]:
     """("ok", (shape, params)) or ("error", code) as shapecalc computes the row."""
     cls = lookup("pytorch", row["type"])
@@ -34,9 +40,10 @@ def shapecalc_result(row: dict[str, Any]) -> tuple[str, Any]:
     except (ValidationError, ArgumentError):
         return "error", "SC004"
     why = Why()
+    inputs = [tuple(row["input"])] * copies(row)
     try:
-        shape = layer.output_shape([tuple(row["input"])], why)
-        params = layer.params([tuple(row["input"])], why)
+        shape = layer.output_shape(inputs, why)
+        params = layer.params(inputs, why)
     except ShapeError as error:
         return "error", error.code
     return "ok", (list(shape), params.total)
@@ -65,7 +72,7 @@ def test_torch_agrees(row: dict[str, Any]) -> None:
         module.eval()
         with warnings.catch_warnings(), torch.no_grad():
             warnings.simplefilter("ignore")
-            output = first_tensor(call(torch, module, row["type"], [source], forward_args))
+            output = first_tensor(call(torch, module, row["type"], [source] * copies(row), forward_args))
     except Exception as error:  # torch refused
         assert "error" in row, f"torch refused a row the table accepts: {type(error).__name__}: {error}"
         return
