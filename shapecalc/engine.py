@@ -177,7 +177,7 @@ def build_graph(spec: ModelSpec) -> dict[str, Node]:
     return nodes
 
 
-_REFERENCE = re.compile(r"^(?P<name>.+?)(?:\[(?P<first>\d+)\])(?:\[(?P<second>\d+)\])?$")
+_REFERENCE = re.compile(r"^(?P<name>.+?)(?:\[(?P<first>\d{1,9})\])(?:\[(?P<second>\d{1,9})\])?$")  # int() of 5,000 digits raises
 
 
 def calls_by_layer(nodes: dict[str, Node]) -> dict[str, list[str]]:

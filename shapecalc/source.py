@@ -17,7 +17,7 @@ import stat
 from dataclasses import dataclass, field
 from typing import Any
 
-MAX_FILE_BYTES = 8 * 1024 * 1024
+MAX_FILE_BYTES = 2 * 1024 * 1024  # a 500-layer model is 30 KB; 2 MiB of scalars that look like numbers resolve in 0.25 s
 MAX_DEPTH = 64
 MAX_NODES = 50_000  # values after alias expansion: what a consumer could have to walk
 MAX_STRING = 10_000  # characters in one scalar

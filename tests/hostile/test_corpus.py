@@ -146,7 +146,8 @@ def test_check_reports_every_file_in_one_real_process(generated_paths: list[Path
     assert not (clean & reported)
 
 
-WORST = ["5000_layers_is_fine", "flat_list_of_60k_values", "deep_flow_lists", "file_over_8_mib"]
+WORST = ["5000_layers_is_fine", "flat_list_of_60k_values", "deep_flow_lists", "2_mib_of_number_like_scalars",
+         "4900_zero_sizes"]
 
 
 @pytest.mark.parametrize("name", WORST)
@@ -159,6 +160,6 @@ def test_worst_cases_through_a_real_process(name: str, generated_paths: list[Pat
         capture_output=True, text=True, timeout=60, preexec_fn=_bounded,
     )
     elapsed = time.perf_counter() - start
-    assert result.returncode in (0, 2) and "Traceback" not in result.stderr, result.stderr[-2000:]
+    assert result.returncode in (0, 1, 2) and "Traceback" not in result.stderr, result.stderr[-2000:]
     json.loads(result.stdout)
     assert elapsed < 5 * SECONDS_PER_CASE, f"{elapsed:.2f} s wall clock (shared machine: generous bound)"

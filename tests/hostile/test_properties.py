@@ -1,7 +1,7 @@
 """Property tests: whatever a model file holds, shapecalc answers with 0, 1 or 2 and never a traceback.
 
-Three kinds of generated files: the shipped specs damaged in random ways
-(see mutations.py), random documents in the model file's own vocabulary, and
+Three kinds of generated files: the shipped specs and test cases damaged in
+random ways (see mutations.py), random documents in the model file's own vocabulary, and
 valid sequential models with random sizes. For every one, `summarize
 --format json`, `summarize` (plain and Rich) and `check` run in-process
 through the functions the console entry point calls, and:
@@ -37,8 +37,12 @@ from shapecalc.commands import check, summarize
 from shapecalc.layers.registry import KERAS, PYTORCH
 from tests.hostile.mutations import REPLACEMENTS, mutate
 
-SPECS = sorted((Path(__file__).parents[2] / "specs").rglob("*.yaml"))
-SPEC_TEXTS = [path.read_text(encoding="utf-8") for path in SPECS]
+ROOT = Path(__file__).parents[2]
+# What gets damaged: the shipped specs and the differential and diagnostic cases, which between
+# them reach every layer type, so damaged numbers reach every layer's arithmetic.
+SEEDS = sorted((ROOT / "specs").rglob("*.yaml")) + sorted((ROOT / "tests" / "differential" / "cases").rglob("*.yaml")) \
+    + sorted((ROOT / "tests" / "diagnostics" / "cases").glob("*.yaml"))
+SPEC_TEXTS = [path.read_text(encoding="utf-8") for path in SEEDS]
 CHECK_LINE = re.compile(r"^(?P<path>.+):(?P<line>\d+):(?P<column>\d+): (error|warning|info)\[SC\d{3}\] [^\n]+$")
 SECONDS = 2.0  # per file, in-process; the corpus test holds the real bound of one second
 
