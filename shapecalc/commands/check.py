@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import sys
 
-from shapecalc.commands.pipeline import analyze_path
+from shapecalc.commands.pipeline import analyze_path, report_internal_error
 from shapecalc.diagnostics import Diagnostic
 from shapecalc.render.text import diagnostic_line
 
@@ -33,7 +33,12 @@ def run(paths: list[str], strict: bool, output_format: str) -> int:
     worst = 0
     found: list[Diagnostic] = []
     for path in paths:
-        outcome = analyze_path(path)
+        try:
+            outcome = analyze_path(path)
+        except Exception as error:  # a bug in shapecalc must not cost the other files their check
+            report_internal_error(path, error)
+            worst = 2
+            continue
         found.extend(outcome.diagnostics)
         worst = max(worst, outcome.exit_code(strict))
     found.sort(key=Diagnostic.sort_key)

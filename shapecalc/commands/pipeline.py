@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+import sys
 from dataclasses import dataclass, field
 
 from shapecalc.diagnostics import Diagnostic, exit_code
@@ -23,6 +25,15 @@ class Outcome:
 
     def exit_code(self, strict: bool = False) -> int:
         return exit_code(self.diagnostics, strict)
+
+
+def report_internal_error(path: str, error: Exception) -> None:
+    """A bug in shapecalc met on `path`: one line on stderr, so that the other files still get checked."""
+    if os.environ.get("SHAPECALC_DEBUG"):
+        raise error
+    detail = " ".join(str(error).split())[:200]
+    sys.stderr.write(f"{path}: shapecalc internal error: {type(error).__name__}: {detail} "
+                     "(a bug in shapecalc; SHAPECALC_DEBUG=1 shows the traceback)\n")
 
 
 def analyze_path(path: str) -> Outcome:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 import sys
 
-from shapecalc.commands.pipeline import analyze_path
+from shapecalc.commands.pipeline import analyze_path, report_internal_error
 
 
 def wants_colour(stream: object) -> bool:
@@ -17,7 +17,16 @@ def wants_colour(stream: object) -> bool:
 
 
 def run(path: str, output_format: str) -> int:
-    outcome = analyze_path(path)
+    try:
+        outcome = analyze_path(path)
+    except Exception as error:
+        if output_format != "json":
+            raise  # the entry point reports it in one line
+        from shapecalc.render import json as json_render
+
+        report_internal_error(path, error)  # and stdout still holds the one JSON document promised
+        sys.stdout.write(json_render.render(json_render.failure_document(path, [])))
+        return 2
     out = sys.stdout
     if output_format == "json":
         from shapecalc.render import json as json_render

@@ -52,3 +52,27 @@ def test_resample_refuses_a_large_file(tmp_path: Path) -> None:
     big.write_text("matrix: [[1, 2], [3, 4]]\n" + "# padding\n" * 40_000)
     result = CliRunner().invoke(app, ["resample", str(big)])
     assert result.exit_code == 2 and "KiB" in result.output
+
+
+def test_a_bug_on_one_file_does_not_stop_check_or_the_json_document(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A bug (here: the engine raising on one file) costs that file its analysis, nothing more."""
+    import json
+
+    import shapecalc.engine
+
+    real = shapecalc.engine.analyze
+
+    def analyze(spec):
+        if spec.path.endswith("name_rich_markup.yaml"):
+            raise ZeroDivisionError("planted bug")
+        return real(spec)
+
+    monkeypatch.delenv("SHAPECALC_DEBUG", raising=False)
+    monkeypatch.setattr(shapecalc.engine, "analyze", analyze)
+    broken, fine = str(CASES / "name_rich_markup.yaml"), str(CASES / "tab_indentation.yaml")
+    checked = CliRunner().invoke(app, ["check", broken, fine])
+    assert checked.exit_code == 2
+    assert "planted bug" in checked.stderr and broken in checked.stderr
+    assert checked.stdout.startswith(fine + ":5:1: error[SC001]")
+    summary = CliRunner().invoke(app, ["summarize", "--format", "json", broken])
+    assert summary.exit_code == 2 and json.loads(summary.stdout)["layers"] == []
