@@ -230,7 +230,7 @@ class _Reader:
             self.problem("SC004", f"a layer name must be 1 to {MAX_NAME} printable characters on one line",
                          args_path + ("name",))
             return None
-        who = keys.name or self.torch_auto_name(cls, framework)
+        who = keys.name or (None if nested else self.torch_auto_name(cls, framework))
         if nested and (keys.inputs is not None or keys.expect is not None):
             where = args_path + ("inputs" if keys.inputs is not None else "expect",)
             self.problem("SC004", f"{type_name}: a wrapped layer takes `inputs:`/`expect:` on its wrapper", where)

@@ -266,6 +266,8 @@ PYTORCH: dict[str, str] = {
     "TransformerEncoderLayer": "torch.transformer",
     "TransformerDecoderLayer": "torch.transformer",
     "Transformer": "torch.transformer",
+    "TransformerEncoder": "torch.transformer",
+    "TransformerDecoder": "torch.transformer",
     # padding
     "ZeroPad1d": "torch.padding",
     "ZeroPad2d": "torch.padding",

@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 COMMON = ("name", "inputs", "trainable", "expect")
+NESTED = ("encoder_layer", "decoder_layer", "norm")
 
 # the argument a scalar entry (`BatchNorm2d: 16`) fills, per type
 PRIMARY = {
@@ -108,6 +109,10 @@ def make_module(torch: Any, type_name: str, args: dict[str, Any]) -> Any:
 
     joins = {"Concatenate": Concatenate, "Cat": Concatenate, "Add": Add}
     args = {key: tuples(value) for key, value in args.items()}
+    for key in NESTED:  # a module given as a layer entry (TransformerEncoder's encoder_layer, norm)
+        if isinstance(args.get(key), (dict, str)):
+            inner_type, inner_args = entry_parts(args[key])
+            args[key] = make_module(torch, inner_type, inner_args)[0]
     forward_args = {}
     if type_name.startswith("MaxUnpool") and "output_size" in args:
         forward_args["output_size"] = args.pop("output_size")

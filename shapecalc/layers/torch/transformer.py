@@ -15,11 +15,16 @@ must be d_model. With d = d_model, f = dim_feedforward and bias (b = 1):
 
 Inputs are passed in torch's order: `inputs: [tgt, memory]` for a decoder
 layer, `inputs: [src, tgt]` for Transformer.
+
+TransformerEncoder and TransformerDecoder stack `num_layers` copies of the
+layer entry given as `encoder_layer:` / `decoder_layer:` (torch deep-copies
+it), plus the optional `norm:` entry:
+num_layers * layer parameters + norm parameters.
 """
 
 from __future__ import annotations
 
-from typing import ClassVar, Literal
+from typing import Any, ClassVar, Literal
 
 from shapecalc.layers.args import PositiveInt, Probability
 from shapecalc.layers.base import ArgumentError, Params, Why
@@ -138,3 +143,56 @@ class Transformer(_TransformerBase):
         why.step(f"params: encoder {self.num_encoder_layers}*{self.encoder_layer()} + {self.norm()}, "
                  f"decoder {self.num_decoder_layers}*{self.decoder_layer()} + {self.norm()} = {encoder + decoder}")
         return Params(encoder + decoder)
+
+
+class _Stack(TorchLayer):
+    """num_layers copies of one layer entry, then an optional norm entry (both written as layer entries)."""
+
+    nested_entries: ClassVar[tuple[str, ...]] = ("norm",)
+    role: ClassVar[str] = "encoder_layer"
+
+    num_layers: PositiveInt
+    norm: Any = None
+    enable_nested_tensor: bool = True
+    mask_check: bool = True
+
+    def repeated(self) -> Any:
+        return getattr(self, self.role)
+
+    def output_shape(self, inputs: list[Shape], why: Why) -> Shape:
+        inner = self.repeated().layer
+        shape = inputs[0]
+        for _ in range(self.num_layers):
+            shape = inner.output_shape([shape, *inputs[1:]], why)
+        if self.norm is not None:
+            shape = self.norm.layer.output_shape([shape], why)
+        return shape
+
+    def params(self, inputs: list[Shape], why: Why) -> Params:
+        each = self.repeated().layer.params(inputs, Why()).total
+        norm = self.norm.layer.params([inputs[0]], Why()).total if self.norm is not None else 0
+        total = self.num_layers * each + norm
+        why.step(f"params: {self.num_layers}*{each}" + (f" + norm {norm}" if self.norm is not None else "")
+                 + f" = {total}")
+        return Params(total)
+
+
+class TransformerEncoder(_Stack):
+    """num_layers copies of `encoder_layer` over src (shape unchanged), then `norm`; params add up."""
+
+    nested_entries: ClassVar[tuple[str, ...]] = ("encoder_layer", "norm")
+
+    encoder_layer: Any
+
+
+class TransformerDecoder(_Stack):
+    """Called on [tgt, memory]: num_layers copies of `decoder_layer`, then `norm`; the shape of tgt."""
+
+    nested_entries: ClassVar[tuple[str, ...]] = ("decoder_layer", "norm")
+    role: ClassVar[str] = "decoder_layer"
+    min_inputs: ClassVar[int] = 2
+    max_inputs: ClassVar[int | None] = 2
+
+    decoder_layer: Any
+    enable_nested_tensor: ClassVar[None] = None
+    mask_check: ClassVar[None] = None
