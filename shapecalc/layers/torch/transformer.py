@@ -159,6 +159,12 @@ class _Stack(TorchLayer):
     def repeated(self) -> Any:
         return getattr(self, self.role)
 
+    def check(self) -> None:
+        wanted = "TransformerEncoderLayer" if self.role == "encoder_layer" else "TransformerDecoderLayer"
+        if type(self.repeated().layer).__name__ != wanted:
+            raise ArgumentError(self.role, f"`{self.role}` must be a {wanted} entry, "
+                                f"received {type(self.repeated().layer).__name__}")
+
     def output_shape(self, inputs: list[Shape], why: Why) -> Shape:
         inner = self.repeated().layer
         shape = inputs[0]
