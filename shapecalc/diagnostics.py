@@ -31,7 +31,7 @@ CODES: dict[str, tuple[Severity, str]] = {
     "SC006": (Severity.ERROR, "duplicate layer name"),
     "SC007": (Severity.ERROR, "cycle in the layer graph"),
     "SC008": (Severity.ERROR, "a limit was exceeded (file size, nesting, aliases, layer count, sizes)"),
-    "SC009": (Severity.ERROR, "invalid model structure (missing input, wrong top-level type, layer reaches no output)"),
+    "SC009": (Severity.ERROR, "invalid model structure (missing input, wrong top-level type)"),
     "SC101": (Severity.ERROR, "a dimension becomes zero or negative"),
     "SC102": (Severity.ERROR, "a layer cannot take the shape it receives (wrong rank, size mismatch)"),
     "SC103": (Severity.ERROR, "merge layer inputs disagree"),
