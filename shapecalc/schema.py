@@ -38,7 +38,7 @@ class TopLevel(Declared):
     inputs: dict[str, ShapeSpec] | None = None
     batch: PositiveInt | None = None
     layers: list[Any]
-    outputs: list[str] | None = None
+    outputs: str | list[str] | None = None  # one name may be written without the list
     expect: dict[Literal["output"], list[Dim] | list[list[Dim]]] | None = None
 
 
@@ -164,7 +164,7 @@ class _Reader:
             input_positions=positions,
             batch=top.batch,
             layers=layers,
-            outputs=top.outputs,
+            outputs=[top.outputs] if isinstance(top.outputs, str) else top.outputs,
             expect_output=expect_output,
             functional=functional,
             document=self.doc,
@@ -331,9 +331,15 @@ class _Reader:
         return framework if framework in ("keras", "pytorch") else "keras"
 
     def report_validation(self, error: Any, base: DocPath, what: str, layer: str | None) -> None:
-        """One message per argument: pydantic reports every union branch, a person needs the first."""
-        reported: set[Any] = set()
-        for item in error.errors(include_url=False):
+        """One message per argument: pydantic reports every union branch, a person needs the first.
+
+        A misspelt required argument (`kernal_size`) is one mistake: it is
+        reported once, as the unknown argument with its "did you mean", and not
+        again as the missing one.
+        """
+        items = error.errors(include_url=False)
+        reported: set[Any] = set(_misspelt_required(items))
+        for item in items:
             loc = tuple(item.get("loc", ()))
             argument = next((part for part in loc if isinstance(part, str)), None)
             if argument in reported:
@@ -386,6 +392,17 @@ def _kind(data: Any) -> str:
         return "empty (null)"
     names = {list: "a list", str: "text", bool: "a boolean", int: "a number", float: "a number"}
     return names.get(type(data), f"a {type(data).__name__}")
+
+
+def _misspelt_required(items: list[dict[str, Any]]) -> list[str]:
+    """Missing arguments that an unknown argument of the same entry is probably a misspelling of."""
+    import difflib
+
+    def names(kind: str) -> list[str]:
+        return [str(item["loc"][0]) for item in items if item.get("type") == kind and item.get("loc")]
+
+    missing, unknown = names("missing"), names("extra_forbidden")
+    return [name for name in missing if difflib.get_close_matches(name, unknown, n=1, cutoff=0.6)]
 
 
 def _short_repr(value: Any) -> str:

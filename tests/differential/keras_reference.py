@@ -52,29 +52,26 @@ def entry_parts(entry: Any) -> tuple[str, dict[str, Any]]:
         return type_name, {}
     if isinstance(value, dict):
         return type_name, dict(value)
-    primary = {
-        "Activation": "activation", "Dense": "units", "Dropout": "rate", "Reshape": "target_shape",
-        "UpSampling1D": "size", "UpSampling2D": "size", "UpSampling3D": "size", "RepeatVector": "n",
-        "Permute": "dims", "Softmax": "axis", "ZeroPadding1D": "padding", "ZeroPadding2D": "padding",
-        "ZeroPadding3D": "padding", "Cropping1D": "cropping", "Cropping2D": "cropping",
-        "Cropping3D": "cropping", "SpatialDropout1D": "rate", "SpatialDropout2D": "rate",
-        "SpatialDropout3D": "rate", "GaussianNoise": "stddev", "GaussianDropout": "rate",
-        "ReLU": "max_value", "LeakyReLU": "negative_slope", "ELU": "alpha",
-        "Reuse": "layer", "SimpleRNN": "units", "LSTM": "units", "GRU": "units",
-        "SimpleRNNCell": "units", "LSTMCell": "units", "GRUCell": "units",
-    }[type_name]
-    return type_name, {primary: value}
+    if type_name == "Reuse":
+        return type_name, {"layer": value}
+    # The scalar form is the layer's first positional argument, as in `Dense(10)` or
+    # `MaxPooling2D(2)`: pass it positionally, so Keras itself says which argument it is.
+    return type_name, {POSITIONAL: value}
+
+
+POSITIONAL = "__positional__"
 
 
 def make_layer(keras: Any, type_name: str, args: dict[str, Any]) -> Any:
     args = dict(args)
+    positional = [args.pop(POSITIONAL)] if POSITIONAL in args else []
     for key in ("layer", "backward_layer", "cell"):  # wrapped entries; RNN's cell: an entry or a list of them
         if isinstance(args.get(key), (dict, str)):
             args[key] = make_inner(keras, args[key])
         elif key == "cell" and isinstance(args.get(key), list):
             args[key] = [make_inner(keras, entry) for entry in args[key]]
     trainable = args.pop("trainable", True)
-    layer = getattr(keras.layers, type_name)(**args)
+    layer = getattr(keras.layers, type_name)(*positional, **args)
     if not trainable:  # setting True would also unfreeze a wrapper's frozen inner layer
         layer.trainable = False
     return layer
@@ -192,7 +189,8 @@ def _functional(keras: Any, data: dict[str, Any], batch: Any, reference: KerasRe
         reference.failed_index, reference.error = pending[0][0], "unresolved inputs"
         return None
     previous = outputs_of[previous_key]
-    outputs = [_tensor(n, outputs_of, calls) for n in data["outputs"]] if "outputs" in data else [previous[0]]
+    names = [data["outputs"]] if isinstance(data.get("outputs"), str) else data.get("outputs")
+    outputs = [_tensor(n, outputs_of, calls) for n in names] if names else [previous[0]]
     return keras.Model(inputs, outputs if len(outputs) > 1 else outputs[0])
 
 
