@@ -39,7 +39,7 @@ CODES: dict[str, tuple[Severity, str]] = {
     "SC201": (Severity.WARNING, "pixels dropped by flooring: the windows do not tile the input"),
     "SC202": (Severity.WARNING, "output spatial size differs from the input's: pixels lost earlier, multiplied by upsampling"),
     "SC210": (Severity.WARNING, "a layer no model output depends on: Keras leaves it out of the model"),
-    "SC301": (Severity.INFO, "Dense applied to a tensor of rank > 2 (acts on the last axis only)"),
+    "SC301": (Severity.INFO, "Dense (PyTorch Linear) on a feature map of rank >= 4: it acts on the last axis only"),
     "SC302": (Severity.INFO, "stride larger than the window: some pixels are never read"),
 }
 

@@ -1,16 +1,20 @@
-"""SC301 Dense (PyTorch Linear) on a tensor of rank > 2: it acts on the last axis only.
+"""SC301 Dense (PyTorch Linear) on a feature map (rank >= 4): it acts on the last axis only.
 
 Dense maps (..., n) -> (..., units) with the same n*units weights at every
 position: on a (None, 7, 7, 64) feature map it gives (None, 7, 7, 10), not
 one vector per sample. That is right for a sequence model's feed-forward
 block and usually wrong after convolutions, where a Flatten or a global
 pooling was meant: worth knowing, so it is information, not a warning.
+Rank-3 inputs (a sequence: batch, steps, features) are left alone: a Dense
+per time step is what transformers and seq2seq decoders mean.
 """
 
 from __future__ import annotations
 
 from shapecalc.diagnose.model import Model
 from shapecalc.shapes import format_shape
+
+FEATURE_MAP_RANK = 4  # batch, two spatial axes (or more), channels
 
 DENSE_TYPES = {"keras": {"Dense"}, "pytorch": {"Linear"}}
 
@@ -26,7 +30,7 @@ def flatten_hint(framework: str, rank: int) -> str:
 def run(model: Model) -> None:
     dense = DENSE_TYPES.get(model.framework, set())
     for row in model.analysis.rows:
-        if row.type not in dense or not row.input_shapes or len(row.input_shapes[0]) <= 2:
+        if row.type not in dense or not row.input_shapes or len(row.input_shapes[0]) < FEATURE_MAP_RANK:
             continue
         shape = row.input_shapes[0]
         model.add("SC301", (

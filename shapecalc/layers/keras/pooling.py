@@ -23,6 +23,7 @@ class _Pooling(Layer):
     """Shared rule of the windowed pooling layers; `rank` is the number of spatial axes."""
 
     rank: ClassVar[int] = 2
+    primary: ClassVar[str | None] = "pool_size"  # MaxPooling2D(2), as Keras takes it positionally
 
     pool_size: PositiveInts = 2
     strides: PositiveInts | None = None
