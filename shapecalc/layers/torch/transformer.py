@@ -161,9 +161,12 @@ class _Stack(TorchLayer):
 
     def check(self) -> None:
         wanted = "TransformerEncoderLayer" if self.role == "encoder_layer" else "TransformerDecoderLayer"
-        if type(self.repeated().layer).__name__ != wanted:
-            raise ArgumentError(self.role, f"`{self.role}` must be a {wanted} entry, "
-                                f"received {type(self.repeated().layer).__name__}")
+        found = type(getattr(self.repeated(), "layer", self.repeated())).__name__
+        if found != wanted:
+            raise ArgumentError(self.role, f"`{self.role}` must be one {wanted} entry, received {found}")
+        if self.norm is not None and not hasattr(self.norm, "layer"):
+            raise ArgumentError("norm", f"`norm` must be one layer entry (LayerNorm: ...), "
+                                f"received {type(self.norm).__name__}")
 
     def output_shape(self, inputs: list[Shape], why: Why) -> Shape:
         inner = self.repeated().layer
