@@ -192,6 +192,14 @@ PYTORCH: dict[str, str] = {
     "PixelUnshuffle": "torch.shape",
     "ChannelShuffle": "torch.shape",
     "Unfold": "torch.fold",
+    # tensor methods between modules
+    "Permute": "torch.tensor_ops",
+    "Transpose": "torch.tensor_ops",
+    "Reshape": "torch.tensor_ops",
+    "View": "torch.tensor_ops",
+    "Squeeze": "torch.tensor_ops",
+    "Unsqueeze": "torch.tensor_ops",
+    "Mean": "torch.tensor_ops",
     "Fold": "torch.fold",
     # linear
     "Linear": "torch.linear",

@@ -41,6 +41,7 @@ PRIMARY = {
     "ReplicationPad1d": "padding", "ReplicationPad2d": "padding", "ReplicationPad3d": "padding",
     "CircularPad1d": "padding", "CircularPad2d": "padding", "CircularPad3d": "padding",
     "Concatenate": "dim", "Cat": "dim", "LazyLinear": "out_features", "Reuse": "layer",
+    "Permute": "dims", "Reshape": "shape", "View": "shape", "Squeeze": "dim", "Unsqueeze": "dim", "Mean": "dim",
 }
 
 
@@ -107,7 +108,26 @@ def make_module(torch: Any, type_name: str, args: dict[str, Any]) -> Any:
                 total = total + tensor
             return total
 
-    joins = {"Concatenate": Concatenate, "Cat": Concatenate, "Add": Add}
+    class Method(nn.Module):
+        """A tensor method called with the entry's arguments (Permute -> x.permute(*dims), ...)."""
+
+        def __init__(self, method: str, positional: tuple[Any, ...] = (), **keywords: Any):
+            super().__init__()
+            self.method, self.positional, self.keywords = method, positional, keywords
+
+        def forward(self, tensor: Any) -> Any:
+            return getattr(tensor, self.method)(*self.positional, **self.keywords)
+
+    methods = {
+        "Permute": lambda dims: Method("permute", tuple(dims)),
+        "Transpose": lambda dim0, dim1: Method("transpose", (dim0, dim1)),
+        "Reshape": lambda shape: Method("reshape", tuple(shape)),
+        "View": lambda shape: Method("view", tuple(shape)),
+        "Squeeze": lambda dim=None: Method("squeeze", () if dim is None else (dim,)),
+        "Unsqueeze": lambda dim: Method("unsqueeze", (dim,)),
+        "Mean": lambda dim=None, keepdim=False: Method("mean", dim=dim, keepdim=keepdim),
+    }
+    joins = {"Concatenate": Concatenate, "Cat": Concatenate, "Add": Add, **methods}
     args = {key: tuples(value) for key, value in args.items()}
     for key in NESTED:  # a module given as a layer entry (TransformerEncoder's encoder_layer, norm)
         if isinstance(args.get(key), (dict, str)):

@@ -1,0 +1,148 @@
+"""Tensor methods a forward() calls between modules, written as layers: Permute, Transpose, Reshape/View, Squeeze, Unsqueeze, Mean.
+
+They are not torch.nn modules, but a PyTorch model needs them between its
+modules (a Conv1d's (N, C, L) output permuted to (N, L, C) for an LSTM), so
+a file writes them as entries with the method's own arguments. Shapes are
+whole tensors, batch included, as the methods see them:
+
+    Permute(dims):        out[i] = in[dims[i]]
+    Transpose(dim0, dim1): two axes swapped
+    Reshape(shape)/View:  `shape` with one -1 inferred; the sizes must multiply up
+    Squeeze(dim):         axes of size 1 removed (all, or those in `dim`)
+    Unsqueeze(dim):       an axis of size 1 inserted at `dim`
+    Mean(dim, keepdim):   axes in `dim` reduced (kept as 1 with keepdim)
+
+None of them has parameters.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, ClassVar
+
+from annotated_types import Ge, Le
+
+from shapecalc.layers.args import MAX_SIZE, AnyInt
+from shapecalc.layers.base import ArgumentError, Why
+from shapecalc.layers.torch.common import TorchLayer, normalize_dim, torch_size
+from shapecalc.shapes import Shape, ShapeError, product
+
+Size = Annotated[int, Ge(-1), Le(MAX_SIZE)]
+
+
+class Permute(TorchLayer):
+    """x.permute(*dims): output axis i is input axis dims[i]; dims must order every axis once."""
+
+    primary: ClassVar[str | None] = "dims"
+
+    dims: list[AnyInt]
+
+    def output_shape(self, inputs: list[Shape], why: Why) -> Shape:
+        shape = inputs[0]
+        if len(self.dims) != len(shape):
+            raise ShapeError(f"Permute: the input has {len(shape)} dimensions but dims={self.dims} orders "
+                             f"{len(self.dims)} (input {torch_size(shape)})", code="SC102")
+        order = [normalize_dim(d, len(shape), "Permute", "dims") for d in self.dims]
+        if len(set(order)) != len(order):
+            raise ShapeError(f"Permute: repeated dim in dims={self.dims}", code="SC102")
+        return tuple(shape[axis] for axis in order)
+
+
+class Transpose(TorchLayer):
+    """x.transpose(dim0, dim1): the two axes swap places."""
+
+    dim0: AnyInt
+    dim1: AnyInt
+
+    def output_shape(self, inputs: list[Shape], why: Why) -> Shape:
+        shape = list(inputs[0])
+        a = normalize_dim(self.dim0, len(shape), "Transpose", "dim0")
+        b = normalize_dim(self.dim1, len(shape), "Transpose", "dim1")
+        shape[a], shape[b] = shape[b], shape[a]
+        return tuple(shape)
+
+
+class Reshape(TorchLayer):
+    """x.reshape(*shape): the whole shape, batch included, with one -1 inferred; sizes must multiply up."""
+
+    primary: ClassVar[str | None] = "shape"
+
+    shape: list[Size]
+
+    def check(self) -> None:
+        if self.shape.count(-1) > 1 or 0 in self.shape:
+            raise ArgumentError("shape", f"only one dimension can be inferred (-1) and none can be 0, "
+                                f"received {self.shape}")
+
+    def output_shape(self, inputs: list[Shape], why: Why) -> Shape:
+        source = inputs[0]
+        total = product(source)
+        known = product(tuple(s for s in self.shape if s != -1)) or 1
+        sizes: list[int | None] = list(self.shape)
+        if -1 in sizes:
+            if total is not None and total % known:
+                raise self.invalid(source, total)
+            sizes[sizes.index(-1)] = None if total is None else total // known
+        elif total is not None and total != known:
+            raise self.invalid(source, total)
+        why.step(f"{' * '.join('None' if d is None else str(d) for d in source)} = {total} elements")
+        return tuple(sizes)
+
+    def invalid(self, source: Shape, total: int) -> ShapeError:
+        return ShapeError(f"{self.type_name()}: shape {self.shape} is invalid for input of size {total} "
+                          f"(input {torch_size(source)})", code="SC102")
+
+
+class View(Reshape):
+    """x.view(*shape): as Reshape, the whole shape with one -1 inferred."""
+
+
+class Squeeze(TorchLayer):
+    """x.squeeze(dim): removes axes of size 1 (every one, or those in `dim`); unknown sizes stay."""
+
+    primary: ClassVar[str | None] = "dim"
+
+    dim: AnyInt | list[AnyInt] | None = None
+
+    def output_shape(self, inputs: list[Shape], why: Why) -> Shape:
+        shape = inputs[0]
+        if self.dim is None:
+            chosen = set(range(len(shape)))
+        else:
+            dims = [self.dim] if isinstance(self.dim, int) else self.dim
+            chosen = {normalize_dim(d, len(shape), "Squeeze") for d in dims}
+        return tuple(size for axis, size in enumerate(shape) if not (axis in chosen and size == 1))
+
+
+class Unsqueeze(TorchLayer):
+    """x.unsqueeze(dim): an axis of size 1 inserted at `dim` (-rank-1 <= dim <= rank)."""
+
+    primary: ClassVar[str | None] = "dim"
+
+    dim: AnyInt
+
+    def output_shape(self, inputs: list[Shape], why: Why) -> Shape:
+        shape = inputs[0]
+        axis = normalize_dim(self.dim, len(shape) + 1, "Unsqueeze")
+        return (*shape[:axis], 1, *shape[axis:])
+
+
+class Mean(TorchLayer):
+    """x.mean(dim, keepdim): the axes in `dim` (every axis if None) reduced, or kept as 1 with keepdim."""
+
+    primary: ClassVar[str | None] = "dim"
+
+    dim: AnyInt | list[AnyInt] | None = None
+    keepdim: bool = False
+
+    def output_shape(self, inputs: list[Shape], why: Why) -> Shape:
+        shape = inputs[0]
+        if self.dim is None:
+            chosen = set(range(len(shape)))
+        else:
+            dims = [self.dim] if isinstance(self.dim, int) else self.dim
+            chosen = {normalize_dim(d, len(shape), "Mean") for d in dims}
+            if len(chosen) != len(dims):
+                raise ShapeError(f"Mean: dim {self.dim} appears multiple times in the list of dims", code="SC102")
+        if self.keepdim:
+            return tuple(1 if axis in chosen else size for axis, size in enumerate(shape))
+        return tuple(size for axis, size in enumerate(shape) if axis not in chosen)
