@@ -8,7 +8,6 @@ engine on a modified copy of the model and looks at what comes out.
 from __future__ import annotations
 
 import dataclasses
-import time
 from dataclasses import dataclass, field
 
 from shapecalc.diagnostics import Diagnostic, Severity
@@ -20,7 +19,7 @@ from shapecalc.shapes import Axis, Shape
 AXIS_LABELS = {1: ["W"], 2: ["H", "W"], 3: ["D", "H", "W"]}
 UNIT = {"H": ("row", "rows"), "W": ("column", "columns"), "D": ("plane", "planes")}
 STEP = ("step", "steps")
-SEARCH_SECONDS = 0.5  # the most a pass may spend re-running the engine for one hint
+MAX_LAYER_EVALUATIONS = 20_000  # all hint searches of one model together: ~0.3 s at most
 
 # Layers that only add pixels at the edges: a window that leaves their last padded
 # pixels unread loses nothing real. Exact type names, per framework.
@@ -62,13 +61,24 @@ def window_label(axis: Axis, index: int, count: int) -> str:
 
 
 class Budget:
-    """A deadline for hint searches, so a huge model never makes a hint slow."""
+    """How much more work hint searches may do, counted in layer evaluations, not seconds.
 
-    def __init__(self, seconds: float = SEARCH_SECONDS):
-        self.end = time.monotonic() + seconds
+    Every try re-runs the engine on the whole model, so a try costs as many
+    units as the model has layers. Counting work instead of time keeps the
+    output the same on a fast and a slow machine, and bounds a huge model's
+    hints to a few tries.
+    """
+
+    def __init__(self, layers_per_run: int = 1, total: int = MAX_LAYER_EVALUATIONS):
+        self.cost = max(layers_per_run, 1)
+        self.remaining = total
 
     def left(self) -> bool:
-        return time.monotonic() < self.end
+        """Whether one more engine run fits; if it does, it is paid for now."""
+        if self.remaining < self.cost:
+            return False
+        self.remaining -= self.cost
+        return True
 
 
 @dataclass
@@ -81,11 +91,12 @@ class Model:
     rows: dict[str, Row] = field(default_factory=dict)
     positions: dict[int, int] = field(default_factory=dict, repr=False)  # id(LayerSpec) -> index
     by_name: tuple[dict[str, LayerSpec], list[LayerSpec]] | None = field(default=None, repr=False)
-    budget: Budget = field(default_factory=lambda: Budget(), repr=False)  # shared by every hint search of a run
+    budget: Budget = field(default_factory=Budget, repr=False)  # shared by every hint search of a run
 
     @classmethod
     def of(cls, analysis: Analysis, spec: ModelSpec) -> Model:
-        return cls(analysis, spec, list(analysis.diagnostics), {row.name: row for row in analysis.rows})
+        return cls(analysis, spec, list(analysis.diagnostics), {row.name: row for row in analysis.rows},
+                   budget=Budget(len(spec.layers)))
 
     @property
     def framework(self) -> str:
