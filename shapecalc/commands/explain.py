@@ -56,6 +56,8 @@ def layer_diagnostics(analysis: Analysis, name: str) -> list[Diagnostic]:
 def explain_lines(analysis: Analysis, only: str | None = None) -> Iterator[Line]:
     """The explanation as styled lines: a header, one block per layer, the totals."""
     yield (f'Model: "{analysis.model}" ({analysis.framework})', "bold")
+    if only is None:
+        yield from batch_note(analysis)
     shown = {row.name for row in analysis.rows}
     for row in analysis.rows:
         if only is None or row.name == only:
@@ -73,6 +75,18 @@ def explain_lines(analysis: Analysis, only: str | None = None) -> Iterator[Line]
                f"{totals.trainable:,} trainable, {totals.non_trainable:,} non-trainable", "bold")
         unplaced = [d for d in analysis.diagnostics if not d.layer]
         yield from diagnostic_lines(unplaced)
+
+
+def batch_note(analysis: Analysis) -> Iterator[Line]:
+    """What the first axis of every shape is, since 'what is None?' is the first question people ask."""
+    first = analysis.rows[0].main_shape if analysis.rows else ()
+    if not first:
+        return
+    if first[0] is None:
+        yield ("The first axis of every shape is the batch: None means any batch size, fixed only when "
+               "the model is called on data (write `batch: N` in the file to see a number there).", "dim")
+    else:
+        yield (f"The first axis of every shape is the batch: {first[0]}, from `batch:` in the file.", "dim")
 
 
 def row_lines(analysis: Analysis, row: Row) -> Iterator[Line]:
