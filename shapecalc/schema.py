@@ -210,12 +210,16 @@ class _Reader:
         if form is None:
             return None
         type_name, raw_args, args_path = form
-        from shapecalc.layers.registry import lookup, suggest
+        from shapecalc.layers.registry import TABLES, lookup, suggest
 
         cls = lookup(framework, type_name)
         if cls is None:
             hint = suggest(framework, type_name)
             hint_text = f"; did you mean {hint}?" if hint else ""
+            if framework == "keras" and isinstance(type_name, str) and type_name in TABLES["pytorch"]:
+                hint_text += f" ({type_name} is a PyTorch name: is `framework: pytorch` missing?)"
+            elif framework == "pytorch" and isinstance(type_name, str) and type_name in TABLES["keras"]:
+                hint_text += f" ({type_name} is a Keras name; this file says `framework: pytorch`)"
             self.problem("SC002", f"unknown {framework} layer type {_short_repr(type_name)}{hint_text}", path)
             return None
         common = {key: raw_args.pop(key) for key in COMMON_KEYS if key in raw_args}
