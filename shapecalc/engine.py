@@ -419,7 +419,8 @@ class _Walker:
             if name not in depths:
                 node.call = -1  # not in the model: its connections are not shown
         if self.spec.framework == "pytorch":  # SPEC §1: inputs first, then file order
-            ordered = list(self.spec.inputs) + [layer.name for layer in self.spec.layers if layer.name in ordered]
+            # every module, used by an output or not: module.parameters() counts them all
+            ordered = list(self.spec.inputs) + [layer.name for layer in self.spec.layers]
         return ordered, not plain_chain(self.nodes, depths)
 
     def warn_unreached(self, reached: set[str]) -> None:
@@ -440,9 +441,12 @@ class _Walker:
             extra = f" (nor do {len(feeding)} layer(s) that only feed it: {', '.join(feeding)})" if feeding else ""
             subject, what = (self.display(name), "this call") if is_reuse(node.spec) else (node.layer, "this layer")
             assert node.spec is not None
+            consequence = ("the forward pass computes it for nothing, though module.parameters() still counts "
+                           "its parameters" if self.spec.framework == "pytorch"
+                           else "Keras leaves it out of the model and its parameters uncounted")
             self.diagnostics.append(_at(self.spec, node.spec, "SC210",
-                f"{subject}: no model output depends on {what}{extra}: Keras leaves it out of the model "
-                f"and its parameters uncounted; list it under `outputs:` or feed it to a layer that leads to one"))
+                f"{subject}: no model output depends on {what}{extra}: {consequence}; "
+                f"list it under `outputs:` or feed it to a layer that leads to one"))
 
     def display(self, name: str) -> str:
         """How a message names a node: its layer, or for an unnamed Reuse entry the call and its line."""
