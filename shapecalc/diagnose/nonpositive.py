@@ -66,7 +66,8 @@ def same_padding(layer: LayerSpec, inputs: list[Shape]) -> str | None:
     elif isinstance(padding, int) and not isinstance(padding, bool):
         kernel = next((getattr(args, f) for f in KERNEL_FIELDS if f in type(args).model_fields), None)
         widest = kernel if isinstance(kernel, int) else max(kernel or [1])
-        candidates = list(range(padding + 1, widest // 2 + 1))
+        smallest = smallest_working(padding + 1, widest // 2, lambda p: computes(args, inputs, {"padding": p}))
+        candidates = [] if smallest is None else [smallest]
     else:
         return None
     for candidate in candidates:
@@ -76,6 +77,43 @@ def same_padding(layer: LayerSpec, inputs: list[Shape]) -> str | None:
     return None
 
 
+def computes(args, inputs: list[Shape], update: dict) -> bool:
+    shape = try_layer(args, inputs, update=update)
+    return shape is not None and not isinstance(shape, list)
+
+
+# Sizes in a file reach 2**40, so the searches below bisect rather than count:
+# more padding, or a smaller window, only ever makes an output larger.
+NEAR_ONE = 64  # below this a window can be refused for other reasons (torch: padding > kernel/2)
+
+
+def smallest_working(low: int, high: int, works) -> int | None:
+    """The smallest n in [low, high] with works(n), for a `works` that stays true once true."""
+    if low > high or not works(high):
+        return None
+    while low < high:
+        middle = (low + high) // 2
+        if works(middle):
+            high = middle
+        else:
+            low = middle + 1
+    return low
+
+
+def largest_working(top: int, works) -> int | None:
+    """The largest n in [1, top] with works(n): bisection, then a short count down near 1."""
+    low, high = 1, top
+    while low < high:
+        middle = (low + high + 1) // 2
+        if works(middle):
+            low = middle
+        else:
+            high = middle - 1
+    if top >= 1 and works(low):
+        return low
+    return next((n for n in range(min(top, NEAR_ONE), 0, -1) if works(n)), None)
+
+
 def smaller_kernel(layer: LayerSpec, inputs: list[Shape]) -> str | None:
     args = layer.layer
     for field in KERNEL_FIELDS:
@@ -83,10 +121,8 @@ def smaller_kernel(layer: LayerSpec, inputs: list[Shape]) -> str | None:
         if value is None:
             continue
         largest = value if isinstance(value, int) else max(value)
-        for size in range(largest - 1, 0, -1):
-            if try_layer(args, inputs, update={field: size}) is not None:
-                return f"{field}={size} or smaller"
-        return None
+        size = largest_working(largest - 1, lambda n, field=field: try_layer(args, inputs, update={field: n}) is not None)
+        return None if size is None else f"{field}={size} or smaller"
     return None
 
 
