@@ -19,7 +19,7 @@ from shapecalc.shapes import Axis, Shape
 AXIS_LABELS = {1: ["W"], 2: ["H", "W"], 3: ["D", "H", "W"]}
 UNIT = {"H": ("row", "rows"), "W": ("column", "columns"), "D": ("plane", "planes")}
 STEP = ("step", "steps")
-MAX_LAYER_EVALUATIONS = 20_000  # all hint searches of one model together: ~0.3 s at most
+MAX_LAYER_EVALUATIONS = 10_000  # all hint searches of one model together: 0.3 s on a busy machine
 
 # Layers that only add pixels at the edges: a window that leaves their last padded
 # pixels unread loses nothing real. Exact type names, per framework.
