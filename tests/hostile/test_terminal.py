@@ -77,3 +77,14 @@ def test_markup_type_in_a_message_on_a_real_terminal() -> None:
     assert code == 2, output
     assert "[link=http://x]Dense[/link]" in plain(output)
     assert "Traceback" not in output
+
+
+def test_a_huge_model_on_a_terminal_gets_the_plain_table(tmp_path: Path) -> None:
+    """Rich takes seconds to lay out thousands of rows; past RICH_ROWS the terminal gets the plain table."""
+    from shapecalc.commands.summarize import RICH_ROWS
+
+    path = tmp_path / "huge.yaml"
+    path.write_text("input: [4]\nlayers:\n" + "  - Dense: 4\n" * (RICH_ROWS + 1))
+    code, output = _read_terminal([sys.executable, "-m", "shapecalc", "summarize", str(path)])
+    assert code == 0, output[-2000:]
+    assert "\x1b[" not in output and f"dense_{RICH_ROWS} (Dense)" in output
