@@ -18,7 +18,7 @@ from shapecalc.layers.base import ArgumentError, Layer
 from shapecalc.layers.quickcheck import accepts, construct
 from shapecalc.source import DocPath, Document
 
-MAX_LAYERS = 5_000  # ten times the deepest published Keras model; keeps every run under a second
+MAX_LAYERS = 200_000  # generated models of 100,000 layers must summarize (the scale budget); past this, refused
 MAX_NAME = 200
 MAX_PROBLEMS = 100  # the rest of a file this broken would only repeat what these say, slowly
 MAX_WRAPPING = 8  # wrappers within wrappers (TimeDistributed of Bidirectional of ...)

@@ -17,9 +17,9 @@ import stat
 from dataclasses import dataclass, field
 from typing import Any
 
-MAX_FILE_BYTES = 2 * 1024 * 1024  # a 500-layer model is 30 KB; 2 MiB of scalars that look like numbers resolve in 0.25 s
+MAX_FILE_BYTES = 8 * 1024 * 1024  # a 500-layer model is 30 KB; a generated 100,000-layer graph about 5.6 MB
 MAX_DEPTH = 64
-MAX_NODES = 50_000  # values after alias expansion: what a consumer could have to walk
+MAX_NODES = 2_000_000  # values after alias expansion: what a consumer could have to walk (100,000 layers ~ 1.3M)
 MAX_STRING = 10_000  # characters in one scalar
 MAX_INT_BITS = 64  # no framework argument holds more; larger ints cannot always be printed
 

@@ -110,14 +110,10 @@ CASES: list[Made] = [
     Made("deep_block_mappings", _text("deep_block_map.yaml", "".join(" " * i + "a:\n" for i in range(2000))),
          ("error", "SC008", 65, 65, "nests deeper than 64")),
     # sizes
-    Made("file_over_2_mib", _text("big.yaml", "# " + "x" * (2 * 1024 * 1024) + "\n" + MODEL), ("error", "SC008", 1, 1, "2 MiB")),
+    Made("file_over_8_mib", _text("big.yaml", "# " + "x" * (8 * 1024 * 1024) + "\n" + MODEL), ("error", "SC008", 1, 1, "8 MiB")),
     Made("2_mib_of_number_like_scalars", _text("numberish.yaml", "input: [4]\nlayers: [Flatten]\nmodel: ["
                                                + ", ".join(["1" + ":59" * 3330 + "x"] * 200) + "]\n"),
          ("error", "SC004", 3, 1, "`model`")),  # YAML's int, float and time patterns are tried on each
-    Made("flat_list_of_60k_values", _text("wide.yaml", "input: [" + "1, " * 60_000 + "1]\nlayers: [Flatten]\n"),
-         ("error", "SC008", 1, 150_000, "more than 50,000 values")),
-    Made("5001_layers", _text("many.yaml", "input: [4]\nlayers:\n" + "  - Activation: relu\n" * 5001),
-         ("error", "SC008", 2, 1, "5,001 layers")),
     Made("5000_layers_is_fine", _text("many_ok.yaml", "input: [4]\nlayers:\n" + "  - Dense: 4\n" * 5000), None),
     Made("alias_repr_bomb", _text("repr_bomb.yaml", "input: [4]\nlayers:\n  - Dense: {units: [&s " + "x" * 9_999 + ", "
                                   + ", ".join(["*s"] * 45_000) + "]}\n"),

@@ -47,3 +47,22 @@ def test_billion_laughs_is_bounded():
         lines.append(f"a{i}: &a{i} [" + ", ".join([f"*a{i - 1}"] * 10) + "]")
     with pytest.raises(SourceError, match="expands"):
         parse_text("\n".join(lines) + "\n")
+
+
+def test_value_count_limit_is_located(monkeypatch):
+    import shapecalc.source as source
+
+    monkeypatch.setattr(source, "MAX_NODES", 100)
+    with pytest.raises(SourceError, match="more than 100 values") as caught:
+        parse_text("input: [" + "1, " * 200 + "1]\nlayers: [Flatten]\n")
+    assert caught.value.code == "SC008" and caught.value.line == 1
+
+
+def test_layer_count_limit(monkeypatch):
+    import shapecalc.schema as schema
+
+    monkeypatch.setattr(schema, "MAX_LAYERS", 10)
+    with pytest.raises(schema.SchemaErrors) as caught:
+        schema.load_model(parse_text("input: [4]\nlayers:\n" + "  - Activation: relu\n" * 11))
+    (problem,) = caught.value.diagnostics
+    assert (problem.code, problem.line) == ("SC008", 2) and "11 layers" in problem.message
