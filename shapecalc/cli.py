@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import os
 import sys
-from enum import Enum
+from enum import StrEnum
 from typing import Annotated
 
 import typer
@@ -27,12 +27,12 @@ app = typer.Typer(
 )
 
 
-class SummaryFormat(str, Enum):
+class SummaryFormat(StrEnum):
     table = "table"
     json = "json"
 
 
-class CheckFormat(str, Enum):
+class CheckFormat(StrEnum):
     text = "text"
     github = "github"
 
@@ -116,7 +116,7 @@ def explain(
     raise typer.Exit(run(file, layer))
 
 
-class Framework(str, Enum):
+class Framework(StrEnum):
     keras = "keras"
     pytorch = "pytorch"
 

@@ -57,9 +57,9 @@ def test_matches_keras(path: Path) -> None:
     ours = document(outcome.analysis)
     assert [d for d in ours["diagnostics"] if d["severity"] == "error"] == []
     theirs = [
-        {"name": l.name, "type": l.type, "output_shape": l.output_shape, "params": l.params,
-         "trainable_params": l.trainable_params, "non_trainable_params": l.non_trainable_params}
-        for l in reference.layers
+        {"name": layer.name, "type": layer.type, "output_shape": layer.output_shape, "params": layer.params,
+         "trainable_params": layer.trainable_params, "non_trainable_params": layer.non_trainable_params}
+        for layer in reference.layers
     ]
     mine = [{k: layer[k] for k in theirs[0]} for layer in ours["layers"]] if theirs else []
     assert mine == theirs
