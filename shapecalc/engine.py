@@ -15,7 +15,10 @@ tensors 0, 1, ...; "Connected to" shows `layer[call][tensor]` as Keras does.
 
 from __future__ import annotations
 
+import gc
 import re
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 
 from shapecalc.diagnostics import Diagnostic
@@ -30,7 +33,7 @@ REUSE_TYPE = "Reuse"
 Connection = tuple[str, int, int]  # (layer name, call index, tensor index), Keras's name[node][tensor]
 
 
-@dataclass
+@dataclass(slots=True)
 class Row:
     """One line of the summary: a layer (or an InputLayer) and what it produced."""
 
@@ -73,7 +76,7 @@ class Analysis:
         return next((row for row in self.rows if row.name == name), None)
 
 
-@dataclass
+@dataclass(slots=True)
 class Node:
     """A vertex of the graph: an input, or one call of a layer, with the references feeding it."""
 
@@ -90,7 +93,7 @@ class Node:
         return self.spec is None
 
 
-@dataclass
+@dataclass(slots=True)
 class Call:
     """What one evaluated node received and produced."""
 
@@ -104,10 +107,30 @@ class Call:
 
 def analyze(spec: ModelSpec) -> Analysis:
     """Compute every layer's output shape and parameters; raise SchemaErrors for graph problems."""
-    name_layers(spec)
-    nodes = build_graph(spec)
-    order = evaluation_order(spec, nodes)
-    return _Walker(spec, nodes).run(order)
+    with paused_gc():
+        name_layers(spec)
+        nodes = build_graph(spec)
+        order = evaluation_order(spec, nodes)
+        return _Walker(spec, nodes).run(order)
+
+
+@contextmanager
+def paused_gc() -> Iterator[None]:
+    """Hold off the cyclic garbage collector while building many objects that all stay alive.
+
+    Every few hundred allocations the collector walks the young objects, and
+    ever more often the whole heap: for a 100,000-layer model that was more
+    than half of the engine's time, freeing nothing. Plain reference counting
+    still frees everything as usual; cycles wait until the collector resumes.
+    """
+    if not gc.isenabled():
+        yield
+        return
+    gc.disable()
+    try:
+        yield
+    finally:
+        gc.enable()
 
 
 def is_reuse(layer: LayerSpec) -> bool:
@@ -159,14 +182,20 @@ def build_graph(spec: ModelSpec) -> dict[str, Node]:
         nodes[layer.name] = Node(layer.name, layer, list(sources), layer=layer.name)
         previous = layer.name
     problems += _resolve_reuse(spec, nodes)
-    calls = calls_by_layer(nodes)
+    calls: dict[str, list[str]] | None = None  # made on the first `name[n][t]` reference
     for node in nodes.values():
+        links = node.links
         for index, source in enumerate(node.sources):
+            if source in nodes:  # a plain name, as resolve() would answer first
+                links.append((source, 0))
+                continue
+            if calls is None:
+                calls = calls_by_layer(nodes)
             link = resolve(source, nodes, calls)
             if link is None:
                 problems.append(_unknown_reference(spec, node, index, source, nodes, hint=len(problems) < HINTED_PROBLEMS))
             else:
-                node.links.append(link)
+                links.append(link)
     for index, name in enumerate(spec.outputs or []):
         if resolve(name, nodes) is None:
             line, column = spec.document.locate(("outputs", index))
@@ -278,6 +307,8 @@ def _duplicate(spec: ModelSpec, layer: LayerSpec, first: Node) -> Diagnostic:
 
 def evaluation_order(spec: ModelSpec, nodes: dict[str, Node]) -> list[str]:
     """Inputs first, then layers so that each comes after its sources (file order where free)."""
+    if sources_come_first(nodes):
+        return list(nodes)
     order: list[str] = []
     state: dict[str, int] = {}
     for root in nodes:
@@ -303,6 +334,18 @@ def evaluation_order(spec: ModelSpec, nodes: dict[str, Node]) -> list[str]:
     return order
 
 
+def sources_come_first(nodes: dict[str, Node]) -> bool:
+    """Whether every node's sources precede it in file order (most files): then the file order is the
+    evaluation order, as the depth-first walk finds every source already done (and no cycle) at each node."""
+    done: set[str] = set()
+    for name, node in nodes.items():
+        for source, _ in node.links:
+            if source not in done:
+                return False
+        done.add(name)
+    return True
+
+
 def _at(spec: ModelSpec, layer: LayerSpec | None, code: str, message: str) -> Diagnostic:
     line, column = (layer.line, layer.column) if layer else (1, 1)
     return Diagnostic(code, message, layer.name if layer else None, line, column, spec.path)
@@ -319,15 +362,30 @@ def keras_order(nodes: dict[str, Node], outputs: list[str], inputs: list[str]) -
     that feed no output still appear, at depth 0, before the rest. Nodes the
     walk never reaches are not in the model at all.
     """
+    walk, first_seen = _walk_from(outputs, nodes)
+    node_depth, layer_depth = _depths(walk, nodes)
+    for name in inputs:
+        if name not in layer_depth:
+            layer_depth[name], first_seen[name], node_depth[name] = 0, -1, 0
+    ordered = sorted(layer_depth, key=lambda layer: (-layer_depth[layer], first_seen[layer]))
+    return ordered, node_depth
+
+
+def _walk_from(outputs: list[str], nodes: dict[str, Node]) -> tuple[list[str], dict[str, int]]:
+    """keras_order's depth-first walk: nodes after their sources, and each layer's number when first reached.
+
+    One loop with its lookups held in locals: a 100,000-layer chain takes
+    100,000 steps here, each once.
+    """
     finished: set[str] = set()
     walk: list[str] = []
     first_seen: dict[str, int] = {}
-
-    def visit(start: str) -> None:
+    see = first_seen.setdefault
+    for start in outputs:
         if start in finished:
-            return
+            continue
         stack = [(start, iter(nodes[start].links))]
-        first_seen.setdefault(nodes[start].layer, len(first_seen))
+        see(nodes[start].layer, len(first_seen))
         while stack:
             name, pending = stack[-1]
             link = next(pending, None)
@@ -336,24 +394,29 @@ def keras_order(nodes: dict[str, Node], outputs: list[str], inputs: list[str]) -
                 finished.add(name)
                 walk.append(name)
             elif link[0] not in finished:  # the graph has no cycles (evaluation_order refused them)
-                first_seen.setdefault(nodes[link[0]].layer, len(first_seen))
-                stack.append((link[0], iter(nodes[link[0]].links)))
+                source = nodes[link[0]]
+                see(source.layer, len(first_seen))
+                stack.append((link[0], iter(source.links)))
+    return walk, first_seen
 
-    for output in outputs:
-        visit(output)
+
+def _depths(walk: list[str], nodes: dict[str, Node]) -> tuple[dict[str, int], dict[str, int]]:
+    """Each node's depth (the largest depth of the nodes it feeds plus one; a layer's calls share the
+    largest) and each layer's, from the walk read backwards."""
     node_depth: dict[str, int] = {}
     layer_depth: dict[str, int] = {}
     for name in reversed(walk):
         node = nodes[name]
-        depth = max(node_depth.setdefault(name, 0), layer_depth.get(node.layer, 0))
-        layer_depth[node.layer] = node_depth[name] = depth
+        depth = node_depth.setdefault(name, 0)
+        shared = layer_depth.get(node.layer, 0)
+        if shared > depth:
+            depth = node_depth[name] = shared
+        layer_depth[node.layer] = depth
+        below = depth + 1
         for source, _ in node.links:
-            node_depth[source] = max(depth + 1, node_depth.get(source, 0))
-    for name in inputs:
-        if name not in layer_depth:
-            layer_depth[name], first_seen[name], node_depth[name] = 0, -1, 0
-    ordered = sorted(layer_depth, key=lambda layer: (-layer_depth[layer], first_seen[layer]))
-    return ordered, {name: node_depth[name] for name in node_depth}
+            if node_depth.get(source, 0) < below:
+                node_depth[source] = below
+    return node_depth, layer_depth
 
 
 def plain_chain(nodes: dict[str, Node], depths: dict[str, int]) -> bool:
@@ -471,30 +534,45 @@ class _Walker:
         self.calls[node.name] = [Call(node.name, [], node.shape, Params(), [], Why())]
 
     def add_call(self, node: Node) -> None:
+        """Evaluate one call of a layer, unless an earlier error poisoned one of its sources.
+
+        The hottest loop of the engine (once per layer): lookups are held in
+        locals and each check is called only when it could raise.
+        """
         assert node.spec is not None
-        if any(source not in self.outputs for source, _ in node.links):
-            return  # poisoned by an earlier error: stay quiet
-        layer = self.nodes[node.layer].spec
+        outputs, nodes = self.outputs, self.nodes
+        sources: list[str] = []
+        connections: list[Connection] = []
+        for source, tensor in node.links:
+            if source not in outputs:
+                return  # poisoned by an earlier error: stay quiet
+            feeding = nodes[source]  # evaluated already, so its call number is final
+            sources.append(feeding.layer)
+            connections.append((feeding.layer, feeding.call, tensor))
+        layer = nodes[node.layer].spec
         assert layer is not None
-        why = Why(sources=[self.nodes[source].layer for source, _ in node.links])
+        why = Why(sources=sources)
+        earlier = self.calls.get(node.layer)
         try:
             inputs = [self.tensor(source, tensor) for source, tensor in node.links]
-            self.check_sequential_feed(node)
+            if not self.functional and len(inputs) == 1:
+                self.check_sequential_feed(node)
             self.check_arity(layer, inputs)
             output = layer.layer.output_shape(inputs, why)
             params = layer.layer.params(inputs, why)
             check_layer(output, params.total)
-            self.check_shared_weights(node, layer, inputs, params)
+            if earlier:
+                self.check_shared_weights(node, earlier[0], inputs, params)
         except ShapeError as error:
             self.diagnostics.append(_at(self.spec, node.spec, error.code, error.message))
             return
         if not layer.keys.trainable:
             params = params.frozen()
-        connections = [(self.nodes[s].layer, self.nodes[s].call, t) for s, t in node.links]
-        calls = self.calls.setdefault(node.layer, [])
-        node.call = len(calls)
-        calls.append(Call(node.name, inputs, output, params, connections, why))
-        self.outputs[node.name] = list(output) if isinstance(output, list) else [output]
+        if earlier is None:
+            earlier = self.calls[node.layer] = []
+        node.call = len(earlier)
+        earlier.append(Call(node.name, inputs, output, params, connections, why))
+        outputs[node.name] = list(output) if isinstance(output, list) else [output]
         if node.spec.keys.expect is not None:
             self.check_expect(node.layer, output, node.spec.keys.expect, (node.spec.line, node.spec.column))
 
@@ -505,14 +583,11 @@ class _Walker:
                              code="SC102")
         return tensors[index]
 
-    def check_shared_weights(self, node: Node, layer: LayerSpec, inputs: list[Shape], params: Params) -> None:
+    def check_shared_weights(self, node: Node, first: Call, inputs: list[Shape], params: Params) -> None:
         """A shared layer's weights were made for its first call: another call must fit them."""
-        first = self.calls.get(node.layer)
-        if not first:
-            return
-        if params.total != first[0].params.total:
+        if params.total != first.params.total:
             shown = ", ".join(format_shape(s) for s in inputs)
-            built = ", ".join(format_shape(s) for s in first[0].inputs)
+            built = ", ".join(format_shape(s) for s in first.inputs)
             raise ShapeError(f"{node.layer}: a shared layer's weights were built for input {built} at its first "
                              f"call and do not fit input {shown} here", code="SC102")
 
@@ -520,21 +595,24 @@ class _Walker:
         calls = self.calls.get(name)
         if not calls:
             return None
-        node = self.nodes[name]
-        if node.is_input:
+        spec = self.nodes[name].spec
+        if spec is None:  # an input
             line, column = self.spec.input_positions.get(name, (1, 1))
             return Row(name, INPUT_TYPE, calls[0].output, Params(), [], line, column)
-        spec = node.spec
-        assert spec is not None
-        shown = [call for call in calls if self.nodes[call.node].call >= 0] or calls[:1]
-        connections = [c for call in shown for c in call.connections]
+        first = calls[0]
+        if len(calls) == 1:  # shown whether or not the model reaches it, as `or calls[:1]` below says
+            connections = list(first.connections)
+        else:
+            shown = [call for call in calls if self.nodes[call.node].call >= 0] or calls[:1]
+            connections = [c for call in shown for c in call.connections]
         if self.functional:
             inputs = [c[0] for c in connections]
         else:
-            inputs = [c[0] for c in connections if c[0] not in self.spec.inputs]
-        first = calls[0]
+            model_inputs = self.spec.inputs
+            inputs = [c[0] for c in connections if c[0] not in model_inputs]
+            connections = []
         return Row(name, spec.layer.type_name(), calls[-1].output, first.params, inputs, spec.line, spec.column,
-                   first.why.steps, first.why.axes, first.inputs, spec, connections if self.functional else [])
+                   first.why.steps, first.why.axes, first.inputs, spec, connections)
 
     def check_sequential_feed(self, node: Node) -> None:
         """Keras's Sequential hands every output of a layer to the next one, which takes a single tensor."""

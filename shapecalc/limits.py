@@ -36,7 +36,7 @@ def check_tensor(shape: Shape, what: str = "the output") -> None:
 
 def check_layer(output: Shape | list[Shape], params: int) -> None:
     """Raise SC008 for an output tensor or a parameter count past the limits."""
-    for shape in output if isinstance(output, list) else [output]:
+    for shape in output if isinstance(output, list) else (output,):
         check_tensor(shape)
     if params > MAX_PARAMS:
         raise ShapeError(
