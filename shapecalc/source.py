@@ -735,7 +735,10 @@ class _SimpleReader:
                 start += 1
             item_path = path + (len(sequence),)
             positions.setdefault(item_path, (number, start + 1))
-            if _BLOCK_KEY.match(line, start):
+            found = _BLOCK_KEY.match(line, start)
+            if found is not None and self.ends_item(found, start):
+                sequence.append(self.one_pair(found, start, item_path, number))
+            elif found is not None:
                 lines[self.at] = (number, start, line)  # the item's mapping: its keys are at `start`
                 sequence.append(self.block_mapping(item_path, start))
             else:
@@ -743,6 +746,26 @@ class _SimpleReader:
                 self.at += 1
         self.depth -= 1
         return sequence
+
+    def ends_item(self, found: re.Match[str], start: int) -> bool:
+        """Whether `- key: value` is a whole item: a value on the line, and no more lines of it below."""
+        line = found.string
+        end = found.end()
+        if end == len(line) or line[end] == "#":
+            return False
+        following = self.at + 1
+        return following == len(self.lines) or self.lines[following][1] < start
+
+    def one_pair(self, found: re.Match[str], start: int, path: DocPath, number: int) -> dict[str, Any]:
+        """The one-key mapping of such an item, as `block_mapping` reads it, without its loop."""
+        self.open()
+        key = self.key(found.group(1), {})
+        key_path = path + (key,)
+        self.positions[key_path] = (number, start + 1)
+        mapping = {key: self.value_on_line(found.string, found.end(), key_path, number)}
+        self.at += 1
+        self.depth -= 1
+        return mapping
 
     def value_on_line(self, line: str, start: int, path: DocPath, number: int) -> Any:
         """A scalar or flow collection that must end its line (a comment may follow)."""
@@ -762,7 +785,9 @@ class _SimpleReader:
         if token is None:
             raise _Unusual
         self.nodes += 1
-        return self.scalar(token.group()), token.end()
+        text = token.group()
+        value = self.resolved.get(text, _NO_KEY)
+        return (self.resolve(text) if value is _NO_KEY else value), token.end()
 
     def flow_sequence(self, line: str, start: int, path: DocPath, number: int) -> tuple[list[Any], int]:
         """`[a, b]`: an item that is a scalar is read with its separator by one regex."""
