@@ -241,7 +241,7 @@ def _resolve_reuse(spec: ModelSpec, nodes: dict[str, Node]) -> list[Diagnostic]:
     """Point every Reuse node at the layer it calls (following Reuse names to their layer)."""
     problems = []
     for node in nodes.values():
-        if node.spec is None or not is_reuse(node.spec):
+        if node.spec is None or node.spec.type_name != REUSE_TYPE:  # is_reuse(), once per node
             continue
         target = node.spec.layer.layer  # type: ignore[attr-defined]
         seen = {node.name}
@@ -437,7 +437,7 @@ class _Walker:
     def __init__(self, spec: ModelSpec, nodes: dict[str, Node]):
         self.spec = spec
         self.nodes = nodes
-        self.functional = spec.functional or any(is_reuse(layer) for layer in spec.layers)
+        self.functional = spec.functional or REUSE_TYPE in {layer.type_name for layer in spec.layers}  # any Reuse
         self.outputs: dict[str, list[Shape]] = {}  # node name -> its output tensors
         self.calls: dict[str, list[Call]] = {}  # layer name -> its evaluated calls
         self.diagnostics: list[Diagnostic] = []
@@ -554,7 +554,10 @@ class _Walker:
         why = Why(sources=sources)
         earlier = self.calls.get(node.layer)
         try:
-            inputs = [self.tensor(source, tensor) for source, tensor in node.links]
+            inputs = []
+            for source, tensor in node.links:
+                produced = outputs[source]
+                inputs.append(produced[tensor] if tensor < len(produced) else self.tensor(source, tensor))
             if not self.functional and len(inputs) == 1:
                 self.check_sequential_feed(node)
             self.check_arity(layer, inputs)

@@ -35,9 +35,18 @@ def check_tensor(shape: Shape, what: str = "the output") -> None:
 
 
 def check_layer(output: Shape | list[Shape], params: int) -> None:
-    """Raise SC008 for an output tensor or a parameter count past the limits."""
+    """Raise SC008 for an output tensor or a parameter count past the limits.
+
+    Runs once per layer, so the count is made here and check_tensor() is
+    called only to raise.
+    """
     for shape in output if isinstance(output, list) else (output,):
-        check_tensor(shape)
+        elements = 1
+        for dim in shape:
+            if dim is not None:
+                elements *= dim
+        if elements > MAX_ELEMENTS:
+            check_tensor(shape)
     if params > MAX_PARAMS:
         raise ShapeError(
             f"the layer would have {_amount(params)} parameters, more than the 2**53 shapecalc allows",
