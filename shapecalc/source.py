@@ -601,9 +601,11 @@ _OUTSIDE_SUBSET = re.compile(r"[^\x20-\x7e\n]")  # tabs, CR, control and non-ASC
 _BLOCK_KEY = re.compile(r"([A-Za-z_][A-Za-z0-9_]{0,999}):(?: +|$)")
 _PLAIN_TOKEN = re.compile(r"-?[A-Za-z0-9_][A-Za-z0-9_.+-]*")
 _FLOW_KEY = re.compile(r"(-?[A-Za-z0-9_][A-Za-z0-9_.+-]*): +")
-# A scalar entry and what follows it: the closer (group 2), or a comma and the next entry.
+# A scalar entry (`a`, `key: a`) and what follows it: the closer (last group), or a comma and the next entry.
 _FLOW_SEQUENCE_SCALAR = re.compile(r"(-?[A-Za-z0-9_][A-Za-z0-9_.+-]*) *(?:(\])|, *(?![ ,\]}]))")
-_FLOW_MAPPING_SCALAR = re.compile(r"(-?[A-Za-z0-9_][A-Za-z0-9_.+-]*) *(?:(\})|, *(?![ ,\]}]))")
+_FLOW_SCALAR_PAIR = re.compile(
+    r"(-?[A-Za-z0-9_][A-Za-z0-9_.+-]*): +(-?[A-Za-z0-9_][A-Za-z0-9_.+-]*) *(?:(\})|, *(?![ ,\]}]))"
+)
 _LINE_END = re.compile(r"(?: +#.*| *)$")  # nothing more on the line, or a comment
 
 
@@ -819,17 +821,18 @@ class _SimpleReader:
         return sequence, at
 
     def flow_mapping(self, line: str, start: int, path: DocPath, number: int) -> tuple[dict[str, Any], int]:
-        """`{a: 1, b: c}`: a key, and a value that is a scalar with its separator, are one regex each."""
+        """`{a: 1, b: c}`: an entry whose value is a scalar is read with its separator by one regex."""
         self.open()
         mapping: dict[str, Any] = {}
-        positions, resolved, scalar_value = self.positions, self.resolved, _FLOW_MAPPING_SCALAR.match
+        positions, resolved, scalar_pair = self.positions, self.resolved, _FLOW_SCALAR_PAIR.match
         scalars = 0  # keys and scalar values, added to `self.nodes` at the end
         at = _skip_spaces(line, start + 1)
         done = line[at] == "}"
         if done:
             at += 1
         while not done:
-            found = _FLOW_KEY.match(line, at)
+            pair = scalar_pair(line, at)
+            found = pair or _FLOW_KEY.match(line, at)
             if found is None:
                 raise _Unusual
             text = found.group(1)
@@ -840,20 +843,18 @@ class _SimpleReader:
                 raise _Unusual  # the builder's refusals
             key_path = path + (key,)
             positions[key_path] = (number, at + 1)
-            at = found.end()
-            found = scalar_value(line, at)
-            if found is None:
-                mapping[key], at = self.flow_node(line, at, key_path, number)
+            if pair is None:
+                mapping[key], at = self.flow_node(line, found.end(), key_path, number)
                 at, done = self.flow_separator(line, at, "}")
                 scalars += 1
             else:
-                text, closer = found.groups()
+                _, text, closer = pair.groups()
                 value = resolved.get(text, _NO_KEY)
                 if value is _NO_KEY:
                     value = self.resolve(text)
                 mapping[key] = value
                 scalars += 2
-                at, done = found.end(), closer is not None
+                at, done = pair.end(), closer is not None
         self.nodes += scalars
         self.depth -= 1
         return mapping, at
