@@ -597,7 +597,7 @@ class _Unusual(Exception):
     """Text outside `_SimpleReader`'s subset: the event builder reads the file instead."""
 
 
-_OUTSIDE_SUBSET = re.compile(r"[^\x20-\x7e\n]")  # tabs, CR, control and non-ASCII characters
+_SUBSET_CHARACTERS = bytes(range(0x20, 0x7F)) + b"\n"  # no tabs, CR, control or non-ASCII characters
 _BLOCK_KEY = re.compile(r"([A-Za-z_][A-Za-z0-9_]{0,999}):(?: +|$)")
 _PLAIN_TOKEN = re.compile(r"-?[A-Za-z0-9_][A-Za-z0-9_.+-]*")
 _FLOW_KEY = re.compile(r"(-?[A-Za-z0-9_][A-Za-z0-9_.+-]*): +")
@@ -646,12 +646,14 @@ class _SimpleReader:
         return Document(path, data, self.positions)
 
     def root(self) -> dict[str, Any]:
-        if _OUTSIDE_SUBSET.search(self.text):
-            raise _Unusual
-        for number, line in enumerate(self.text.split("\n"), 1):
+        text = self.text
+        if not text.isascii() or text.encode("ascii").translate(None, _SUBSET_CHARACTERS):
+            raise _Unusual  # what is left after deleting the subset's characters is outside it
+        keep = self.lines.append
+        for number, line in enumerate(text.split("\n"), 1):
             content = line.lstrip(" ")
-            if content and content[0] != "#":
-                self.lines.append((number, len(line) - len(content), line))
+            if content and content[0] != "#":  # blank and comment lines hold no node
+                keep((number, len(line) - len(content), line))
         number, indent, line = self.lines[0]
         if indent != 0 or not _BLOCK_KEY.match(line):
             raise _Unusual
