@@ -599,13 +599,12 @@ class _Unusual(Exception):
 
 _SUBSET_CHARACTERS = bytes(range(0x20, 0x7F)) + b"\n"  # no tabs, CR, control or non-ASCII characters
 _BLOCK_KEY = re.compile(r"([A-Za-z_][A-Za-z0-9_]{0,999}):(?: +|$)")
-_PLAIN_TOKEN = re.compile(r"-?[A-Za-z0-9_][A-Za-z0-9_.+-]*")
-_FLOW_KEY = re.compile(r"(-?[A-Za-z0-9_][A-Za-z0-9_.+-]*): +")
+_WORD = r"-?[A-Za-z0-9_][A-Za-z0-9_.+-]*"  # a one-word plain scalar: no quote, space or flow indicator
+_PLAIN_TOKEN = re.compile(_WORD)
+_FLOW_KEY = re.compile(f"({_WORD}): +")
 # A scalar entry (`a`, `key: a`) and what follows it: the closer (last group), or a comma and the next entry.
-_FLOW_SEQUENCE_SCALAR = re.compile(r"(-?[A-Za-z0-9_][A-Za-z0-9_.+-]*) *(?:(\])|, *(?![ ,\]}]))")
-_FLOW_SCALAR_PAIR = re.compile(
-    r"(-?[A-Za-z0-9_][A-Za-z0-9_.+-]*): +(-?[A-Za-z0-9_][A-Za-z0-9_.+-]*) *(?:(\})|, *(?![ ,\]}]))"
-)
+_FLOW_SEQUENCE_SCALAR = re.compile(f"({_WORD}) *(?:(\\])|, *(?![ ,\\]}}]))")
+_FLOW_SCALAR_PAIR = re.compile(f"({_WORD}): +({_WORD}) *(?:(\\}})|, *(?![ ,\\]}}]))")
 _LINE_END = re.compile(r"(?: +#.*| *)$")  # nothing more on the line, or a comment
 
 
