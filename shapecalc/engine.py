@@ -388,15 +388,16 @@ def _walk_from(outputs: list[str], nodes: dict[str, Node]) -> tuple[list[str], d
         see(nodes[start].layer, len(first_seen))
         while stack:
             name, pending = stack[-1]
-            link = next(pending, None)
-            if link is None:
+            for source, _ in pending:  # resumes where this node's sources were left
+                if source not in finished:  # the graph has no cycles (evaluation_order refused them)
+                    node = nodes[source]
+                    see(node.layer, len(first_seen))
+                    stack.append((source, iter(node.links)))
+                    break
+            else:
                 stack.pop()
                 finished.add(name)
                 walk.append(name)
-            elif link[0] not in finished:  # the graph has no cycles (evaluation_order refused them)
-                source = nodes[link[0]]
-                see(source.layer, len(first_seen))
-                stack.append((link[0], iter(source.links)))
     return walk, first_seen
 
 
