@@ -66,3 +66,63 @@ def test_layer_count_limit(monkeypatch):
         schema.load_model(parse_text("input: [4]\nlayers:\n" + "  - Activation: relu\n" * 11))
     (problem,) = caught.value.diagnostics
     assert (problem.code, problem.line) == ("SC008", 2) and "11 layers" in problem.message
+
+
+def _typed(value):
+    """A value with the type of every part, so that 1 and 1.0 and True differ."""
+    if isinstance(value, dict):
+        return ("dict", [(key, _typed(item)) for key, item in value.items()])
+    if isinstance(value, list):
+        return ("list", [_typed(item) for item in value])
+    return (type(value).__name__, repr(value))
+
+
+def _mutations(text: str, seed: int, count: int) -> list[str]:
+    import random
+
+    rng = random.Random(seed)
+    alphabet = list(" \n:-[]{},&*!'\"#?0123456789abynot~.eE+") + ["\t", "é", "<<", "yes", "null"]
+    out = []
+    for _ in range(count):
+        chars = list(text)
+        for _ in range(rng.randint(1, 3)):
+            if not chars:
+                break
+            at = rng.randrange(len(chars))
+            choice = rng.random()
+            if choice < 0.4:
+                chars[at] = rng.choice(alphabet)
+            elif choice < 0.7:
+                chars.insert(at, rng.choice(alphabet))
+            else:
+                del chars[at]
+        out.append("".join(chars))
+    return out
+
+
+def _repository_texts() -> list[str]:
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[2]
+    folders = [root / "specs", root / "tests" / "differential" / "cases", root / "tests" / "diagnostics" / "cases"]
+    return [p.read_text(encoding="utf-8") for folder in folders for p in sorted(folder.rglob("*.yaml"))]
+
+
+def test_subset_reader_gives_what_the_event_builder_gives():
+    """The fast subset reader must agree with the event builder wherever it accepts a text."""
+    from shapecalc.source import _Builder, _SimpleReader
+
+    texts = _repository_texts()
+    texts += [m for text in texts[:40] for m in _mutations(text, seed=len(text), count=25)]
+    accepted = 0
+    for text in texts:
+        simple = _SimpleReader(text).document("<t>")
+        if simple is None:
+            continue
+        accepted += 1
+        builder = _Builder("<t>")
+        builder.run(text)
+        built = builder.document()
+        assert _typed(simple.data) == _typed(built.data), text[:200]
+        assert simple.positions == built.positions, text[:200]
+    assert accepted > len(texts) // 4  # the fast path is really taken
