@@ -7,6 +7,7 @@ diagnostic (exit 2). Shapes are not computed here; that is the engine's job.
 
 from __future__ import annotations
 
+import gc
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
@@ -15,7 +16,7 @@ from shapecalc.declarative import Declared, validation_error
 from shapecalc.diagnostics import Diagnostic
 from shapecalc.layers.args import MAX_SIZE, PositiveInt
 from shapecalc.layers.base import ArgumentError, Layer
-from shapecalc.layers.quickcheck import accepts, construct
+from shapecalc.layers.quickcheck import quick_build
 from shapecalc.source import DocPath, Document
 
 MAX_LAYERS = 200_000  # generated models of 100,000 layers must summarize (the scale budget); past this, refused
@@ -27,6 +28,7 @@ Dim = PositiveInt | None
 ShapeSpec = list[Dim]
 
 COMMON_KEYS = ("name", "inputs", "trainable", "expect", "input_shape", "batch_size", "dtype")
+_COMMON_KEY_SET = frozenset(COMMON_KEYS)
 
 
 class TopLevel(Declared):
@@ -98,14 +100,15 @@ class SchemaErrors(Exception):
 
 def validated(model: type[Declared], data: dict[str, Any]) -> Any:
     """Pydantic validation behind the quick check (see layers/quickcheck.py)."""
-    if accepts(model, data):
-        return construct(model, data)
-    return model.model_validate(data)
+    instance = quick_build(model, data)
+    return instance if instance is not None else model.model_validate(data)
 
 
 def load_model(document: Document) -> ModelSpec:
     """Validate a parsed document into a ModelSpec, or raise SchemaErrors listing every problem."""
     reader = _Reader(document)
+    collecting = gc.isenabled()
+    gc.disable()  # reading keeps ~10 new objects per layer: collections would walk them all, finding no garbage
     try:
         spec = reader.read()
     except _TooManyProblems:
@@ -113,6 +116,9 @@ def load_model(document: Document) -> ModelSpec:
         reader.problems.append(Diagnostic("SC008", f"{MAX_PROBLEMS} problems found: reading stopped here; fix these first",
                                           None, last.line, last.column, document.path))
         spec = None
+    finally:
+        if collecting:
+            gc.enable()
     if reader.problems:
         raise SchemaErrors(sorted(reader.problems, key=Diagnostic.sort_key))
     assert spec is not None
@@ -125,9 +131,15 @@ class _TooManyProblems(Exception):
 
 class _Reader:
     def __init__(self, document: Document):
+        from shapecalc.layers.registry import lookup
+
         self.doc = document
+        self.positions = document.positions
         self.problems: list[Diagnostic] = []
         self.torch_names: dict[str, int] = {}  # auto-name counters, so a refused PyTorch layer is named
+        self.lookup = lookup  # imported here, not per layer entry (the registry is imported lazily)
+        self.doc_framework = _framework_written(document.data)
+        self.no_common_keys: LayerKeys | None = None  # the one LayerKeys of every entry writing none (it is frozen)
 
     def problem(self, code: str, message: str, path: DocPath, layer: str | None = None) -> None:
         line, column = self.doc.locate(path)
@@ -210,18 +222,50 @@ class _Reader:
         if form is None:
             return None
         type_name, raw_args, args_path = form
-        from shapecalc.layers.registry import TABLES, lookup, suggest
-
-        cls = lookup(framework, type_name)
+        cls = self.lookup(framework, type_name)
         if cls is None:
-            hint = suggest(framework, type_name)
-            hint_text = f"; did you mean {hint}?" if hint else ""
-            if framework == "keras" and isinstance(type_name, str) and type_name in TABLES["pytorch"]:
-                hint_text += f" ({type_name} is a PyTorch name: is `framework: pytorch` missing?)"
-            elif framework == "pytorch" and isinstance(type_name, str) and type_name in TABLES["keras"]:
-                hint_text += f" ({type_name} is a Keras name; this file says `framework: pytorch`)"
-            self.problem("SC002", f"unknown {framework} layer type {_short_repr(type_name)}{hint_text}", path)
+            self.unknown_type(type_name, framework, path)
             return None
+        keys = self.read_keys(raw_args, args_path, type_name)
+        if keys is None:
+            return None
+        who = keys.name or (None if nested else self.torch_auto_name(cls, framework))
+        if nested and (keys.inputs is not None or keys.expect is not None):
+            where = args_path + ("inputs" if keys.inputs is not None else "expect",)
+            self.problem("SC004", f"{type_name}: a wrapped layer takes `inputs:`/`expect:` on its wrapper", where)
+            return None
+        if cls.nested_entries and not self.read_nested(cls, index, raw_args, args_path, framework):
+            return None
+        try:
+            layer = cls.build(raw_args)
+        except validation_error() as error:
+            self.report_validation(error, args_path, type_name, who)
+            return None
+        except ArgumentError as error:
+            where = args_path + ((error.argument,) if error.argument else ())
+            self.problem("SC004", f"{type_name}: {error.message}", where, who)
+            return None
+        line, column = self.positions.get(path) or self.doc.locate(path)  # an entry's own position, when written
+        return LayerSpec(index, type_name, layer, keys, path, args_path, line, column)
+
+    def unknown_type(self, type_name: str, framework: str, path: DocPath) -> None:
+        """SC002 with the nearest known name, and the other framework's when the name belongs there."""
+        from shapecalc.layers.registry import TABLES, suggest
+
+        hint = suggest(framework, type_name)
+        hint_text = f"; did you mean {hint}?" if hint else ""
+        if framework == "keras" and isinstance(type_name, str) and type_name in TABLES["pytorch"]:
+            hint_text += f" ({type_name} is a PyTorch name: is `framework: pytorch` missing?)"
+        elif framework == "pytorch" and isinstance(type_name, str) and type_name in TABLES["keras"]:
+            hint_text += f" ({type_name} is a Keras name; this file says `framework: pytorch`)"
+        self.problem("SC002", f"unknown {framework} layer type {_short_repr(type_name)}{hint_text}", path)
+
+    def read_keys(self, raw_args: dict[str, Any], args_path: DocPath, type_name: str) -> LayerKeys | None:
+        """Take the common keys (name, inputs, ...) out of `raw_args` and validate them."""
+        if raw_args.keys().isdisjoint(_COMMON_KEY_SET):  # most entries of a sequential model write none
+            if self.no_common_keys is None:
+                self.no_common_keys = validated(LayerKeys, {})
+            return self.no_common_keys
         common = {key: raw_args.pop(key) for key in COMMON_KEYS if key in raw_args}
         if isinstance(common.get("inputs"), str):
             common["inputs"] = [common["inputs"]]
@@ -234,24 +278,7 @@ class _Reader:
             self.problem("SC004", f"a layer name must be 1 to {MAX_NAME} printable characters on one line",
                          args_path + ("name",))
             return None
-        who = keys.name or (None if nested else self.torch_auto_name(cls, framework))
-        if nested and (keys.inputs is not None or keys.expect is not None):
-            where = args_path + ("inputs" if keys.inputs is not None else "expect",)
-            self.problem("SC004", f"{type_name}: a wrapped layer takes `inputs:`/`expect:` on its wrapper", where)
-            return None
-        if not self.read_nested(cls, index, raw_args, args_path, framework):
-            return None
-        try:
-            layer = cls.build(raw_args)
-        except validation_error() as error:
-            self.report_validation(error, args_path, type_name, who)
-            return None
-        except ArgumentError as error:
-            where = args_path + ((error.argument,) if error.argument else ())
-            self.problem("SC004", f"{type_name}: {error.message}", where, who)
-            return None
-        line, column = self.doc.locate(path)
-        return LayerSpec(index, type_name, layer, keys, path, args_path, line, column)
+        return keys
 
     def read_nested(self, cls: type[Layer], index: int, raw_args: dict[str, Any], args_path: DocPath, framework: str) -> bool:
         """Replace a wrapper's layer entries (`layer:`, `backward_layer:`) by validated LayerSpecs."""
@@ -314,9 +341,7 @@ class _Reader:
         return None
 
     def scalar_form(self, type_name: str, value: Any, args_path: DocPath) -> tuple[str, dict[str, Any], DocPath] | None:
-        from shapecalc.layers.registry import lookup
-
-        cls = lookup(self.doc_framework, type_name)
+        cls = self.lookup(self.doc_framework, type_name)
         if cls is None:
             return type_name, {}, args_path  # reported as an unknown type by the caller
         if cls.primary is None:
@@ -327,12 +352,6 @@ class _Reader:
             )
             return None
         return type_name, {cls.primary: value}, args_path
-
-    @property
-    def doc_framework(self) -> str:
-        data = self.doc.data
-        framework = data.get("framework", "keras") if isinstance(data, dict) else "keras"
-        return framework if framework in ("keras", "pytorch") else "keras"
 
     def report_validation(self, error: Any, base: DocPath, what: str, layer: str | None) -> None:
         """One message per argument: pydantic reports every union branch, a person needs the first.
@@ -383,6 +402,12 @@ class _Reader:
         close = difflib.get_close_matches(str(argument), known, n=1, cutoff=0.6)
         hint = f"; did you mean `{close[0]}`?" if close else ""
         return f"{what}: unknown argument `{argument}`{hint}"
+
+
+def _framework_written(data: Any) -> str:
+    """The framework a file names (keras unless it names pytorch), for reading entries before validation."""
+    framework = data.get("framework", "keras") if isinstance(data, dict) else "keras"
+    return framework if framework in ("keras", "pytorch") else "keras"
 
 
 def _printable_name(name: str) -> bool:

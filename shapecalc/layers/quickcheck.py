@@ -28,27 +28,45 @@ _IMMUTABLE = (type(None), bool, int, float, str, tuple, frozenset)
 class _Compiled:
     """What the quick check knows of one class: a predicate per written key, and how to build it."""
 
-    __slots__ = ("checks", "required", "defaults", "renames")
+    __slots__ = ("model", "checks", "required", "defaults", "renames")
 
-    def __init__(self, checks: dict[str, Predicate], required: tuple[str, ...], defaults: dict[str, Any],
+    def __init__(self, model: type, checks: dict[str, Predicate], required: tuple[str, ...], defaults: dict[str, Any],
                  renames: dict[str, str]):
+        self.model = model
         self.checks = checks  # keyed by the argument as written (the alias, if the field has one)
-        self.required = required  # written keys that must be present
+        self.required = frozenset(required)  # written keys that must be present
         self.defaults = defaults  # by field name
         self.renames = renames  # written key -> field name, where they differ
+
+    def accepts(self, args: dict[str, Any]) -> bool:
+        checks = self.checks
+        for key, value in args.items():
+            check = checks.get(key)
+            if check is None or not check(value):
+                return False
+        return args.keys() >= self.required
+
+    def construct(self, args: dict[str, Any]) -> Any:
+        values = self.defaults.copy()
+        renames = self.renames
+        if renames:
+            for key, value in args.items():
+                values[renames.get(key, key)] = value
+        else:
+            values.update(args)
+        model = self.model
+        instance = model.__new__(model)
+        object.__setattr__(instance, "__dict__", values)
+        return instance
+
+
+_UNKNOWN = object()  # a class not compiled yet (None in the cache means "not compilable")
 
 
 def accepts(model: type, args: dict[str, Any]) -> bool:
     """True only if pydantic (strict mode) would certainly accept `args` unchanged."""
     compiled = _compiled(model)
-    if compiled is None:
-        return False
-    checks = compiled.checks
-    for key, value in args.items():
-        check = checks.get(key)
-        if check is None or not check(value):
-            return False
-    return all(key in args for key in compiled.required)
+    return compiled is not None and compiled.accepts(args)
 
 
 def construct(model: type, args: dict[str, Any]) -> Any:
@@ -56,20 +74,21 @@ def construct(model: type, args: dict[str, Any]) -> Any:
     compiled = _compiled(model)
     if compiled is None:
         return model.model_validate(args)
-    values = {**compiled.defaults}
-    renames = compiled.renames
-    for key, value in args.items():
-        values[renames.get(key, key)] = value
-    instance = model.__new__(model)
-    object.__setattr__(instance, "__dict__", values)
-    return instance
+    return compiled.construct(args)
+
+
+def quick_build(model: type, args: dict[str, Any]) -> Any:
+    """`construct(model, args)` if `accepts(model, args)`, else None: one cache lookup for both."""
+    compiled = _compiled(model)
+    if compiled is None or not compiled.accepts(args):
+        return None
+    return compiled.construct(args)
 
 
 def _compiled(model: type) -> _Compiled | None:
-    compiled = _CACHE.get(model, False)
-    if compiled is False:
-        compiled = _compile_model(model)
-        _CACHE[model] = compiled
+    compiled = _CACHE.get(model, _UNKNOWN)
+    if compiled is _UNKNOWN:
+        compiled = _CACHE[model] = _compile_model(model)
     return compiled
 
 
@@ -97,51 +116,107 @@ def _compile_model(model: type) -> _Compiled | None:
             return None  # a mutable default must be copied per instance: leave it to pydantic
         else:
             defaults[name] = info.default
-    return _Compiled(checks, tuple(required), defaults, renames)
+    return _Compiled(model, checks, tuple(required), defaults, renames)
 
 
 def _compile(annotation: Any) -> Predicate | None:
-    """A predicate for one annotation, or None where this module does not know the type."""
+    """A predicate for one annotation, or None where this module does not know the type.
+
+    The predicates run once per argument of every layer of a file (100,000
+    layers in the scale budget), so the common forms compile to one test each:
+    a set of exact types, a range for a bounded int, C-level loops over lists.
+    """
+    exact = _exact_types(annotation)
+    if exact is not None:
+        return _type_in(exact)
     if annotation is Any:
         return lambda value: True
-    if annotation is type(None) or annotation is None:
-        return lambda value: value is None
-    if annotation is bool:
-        return lambda value: type(value) is bool
-    if annotation is int:
-        return lambda value: type(value) is int
     if annotation is float:
         return lambda value: type(value) in (int, float) and math.isfinite(value)
-    if annotation is str:
-        return lambda value: type(value) is str
     origin = typing.get_origin(annotation)
     arguments = typing.get_args(annotation)
     if origin is typing.Literal:
-        allowed = [(type(a), a) for a in arguments]
-        return lambda value: (type(value), value) in allowed
+        return _literal(arguments)
     if origin in (typing.Union, types.UnionType):
-        options = [_compile(option) for option in arguments]
-        if any(option is None for option in options):
-            return None
-        return lambda value: any(option(value) for option in options)
+        return _union(arguments)
     if origin is list:
-        item = _compile(arguments[0]) if arguments else (lambda value: True)
-        if item is None:
-            return None
-        return lambda value: type(value) is list and all(item(v) for v in value)
+        return _list_of(arguments[0] if arguments else Any)
     if origin is dict:
-        if arguments and (_compile(arguments[0]) is None or _compile(arguments[1]) is None):
-            return None
-        key, val = (_compile(arguments[0]), _compile(arguments[1])) if arguments else (None, None)
-        if key is None:
-            return lambda value: type(value) is dict
-        return lambda value: type(value) is dict and all(key(k) and val(v) for k, v in value.items())
+        return _dict_of(*arguments) if arguments else (lambda value: type(value) is dict)
     if origin is typing.Annotated:
         return _compile_annotated(arguments[0], arguments[1:])
     return None
 
 
+_EXACT = (type(None), bool, int, str)  # strict pydantic accepts exactly these types for these annotations
+
+
+def _exact_types(annotation: Any) -> frozenset[type] | None:
+    """The types a value must have exactly (None, bool, int, str and unions of them), else None."""
+    if annotation is None:
+        return frozenset({type(None)})
+    if any(annotation is kind for kind in _EXACT):
+        return frozenset({annotation})
+    if typing.get_origin(annotation) in (typing.Union, types.UnionType):
+        parts = [_exact_types(option) for option in typing.get_args(annotation)]
+        if all(part is not None for part in parts):
+            return frozenset().union(*parts)
+    return None
+
+
+def _type_in(kinds: frozenset[type]) -> Predicate:
+    if len(kinds) == 1:
+        (kind,) = kinds
+        return lambda value: type(value) is kind
+    return lambda value: type(value) in kinds
+
+
+def _literal(arguments: tuple[Any, ...]) -> Predicate:
+    """One of the listed values, of the same type (True is not 1): literals are hashable, so a set."""
+    allowed = frozenset((type(a), a) for a in arguments)
+    kinds = frozenset(type(a) for a in arguments)
+    return lambda value: type(value) in kinds and (type(value), value) in allowed
+
+
+def _union(arguments: tuple[Any, ...]) -> Predicate | None:
+    """Any option accepts: the exact-type options are one set test, tried first."""
+    exact = frozenset().union(*(kinds for option in arguments if (kinds := _exact_types(option)) is not None))
+    others = [_compile(option) for option in arguments if _exact_types(option) is None]
+    if any(other is None for other in others):
+        return None
+    rest = others[0] if len(others) == 1 else (lambda value: any(other(value) for other in others))
+    if not exact:
+        return rest
+    return lambda value: type(value) in exact or rest(value)
+
+
+def _list_of(item: Any) -> Predicate | None:
+    if item is Any:
+        return lambda value: type(value) is list
+    exact = _exact_types(item)
+    if exact is not None:
+        return lambda value: type(value) is list and exact.issuperset(map(type, value))
+    check = _compile(item)
+    if check is None:
+        return None
+    return lambda value: type(value) is list and all(map(check, value))
+
+
+def _dict_of(key: Any, item: Any) -> Predicate | None:
+    key_kinds = _exact_types(key)
+    if key_kinds is not None and item is Any:
+        return lambda value: type(value) is dict and key_kinds.issuperset(map(type, value))
+    key_check, item_check = _compile(key), _compile(item)
+    if key_check is None or item_check is None:
+        return None
+    return lambda value: type(value) is dict and all(key_check(k) and item_check(v) for k, v in value.items())
+
+
 def _compile_annotated(base: Any, metadata: tuple[Any, ...]) -> Predicate | None:
+    metadata = tuple(item for item in metadata if type(item).__name__ != "Strict")  # the model is strict already
+    span = _int_range(metadata) if base is int else None
+    if span is not None:
+        return lambda value: type(value) is int and value in span
     check = _compile(base)
     if check is None:
         return None
@@ -154,9 +229,30 @@ def _compile_annotated(base: Any, metadata: tuple[Any, ...]) -> Predicate | None
     return lambda value: check(value) and all(b(value) for b in bounds)
 
 
+def _int_range(metadata: tuple[Any, ...]) -> range | None:
+    """The ints that integer bounds (Gt/Ge with Lt/Le) allow, as a range (O(1) membership), else None."""
+    lows, highs = [], []  # inclusive lower bounds, exclusive upper bounds, as in range()
+    for item in metadata:
+        bound = getattr(item, _BOUND_ATTRIBUTE.get(type(item), ""), None)
+        if type(bound) is not int:
+            return None
+        if isinstance(item, annotated_types.Gt):
+            lows.append(bound + 1)
+        elif isinstance(item, annotated_types.Ge):
+            lows.append(bound)
+        elif isinstance(item, annotated_types.Lt):
+            highs.append(bound)
+        else:
+            highs.append(bound + 1)
+    if not lows or not highs:
+        return None
+    return range(max(lows), min(highs))
+
+
+_BOUND_ATTRIBUTE = {annotated_types.Gt: "gt", annotated_types.Ge: "ge", annotated_types.Lt: "lt", annotated_types.Le: "le"}
+
+
 def _bound(item: Any) -> Predicate | None:
-    if type(item).__name__ == "Strict":
-        return lambda value: True  # the model is strict already
     if isinstance(item, annotated_types.Gt):
         return lambda value: value > item.gt
     if isinstance(item, annotated_types.Ge):

@@ -320,13 +320,13 @@ COUNTERPARTS: dict[str, dict[str, str]] = {
     "keras": {torch_name: keras_name for keras_name, torch_name in reversed(_KERAS_TO_PYTORCH.items())},
 }
 
-_LOADED: dict[tuple[str, str], type[Layer]] = {}
+_LOADED: dict[str, dict[str, type[Layer]]] = {framework: {} for framework in TABLES}  # per framework, by type name
 
 
 def lookup(framework: str, type_name: str) -> type[Layer] | None:
     """The class for `type_name` in `framework`, or None if the type is unknown."""
-    key = (framework, type_name)
-    found = _LOADED.get(key)
+    loaded = _LOADED[framework]
+    found = loaded.get(type_name)
     if found is not None:
         return found
     target = TABLES[framework].get(type_name)
@@ -335,7 +335,7 @@ def lookup(framework: str, type_name: str) -> type[Layer] | None:
     module_name, _, class_name = target.partition(":")
     module = importlib.import_module(f"shapecalc.layers.{module_name}")
     found = getattr(module, class_name or type_name)
-    _LOADED[key] = found
+    loaded[type_name] = found
     return found
 
 
