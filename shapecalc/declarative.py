@@ -169,11 +169,13 @@ class Declared:
         if model is None:
             from pydantic import ConfigDict, Field, create_model
 
+            from shapecalc.bounds import for_pydantic
+
             definitions: dict[str, Any] = {}
             for name, field in cls.model_fields.items():
                 default = ... if field.is_required() else field.default
                 spec = Field(default, alias=field.alias) if field.alias else default
-                definitions[name] = (field.annotation, spec)
+                definitions[name] = (for_pydantic(field.annotation), spec)
             config = ConfigDict(**cls.model_config, protected_namespaces=())
             model = create_model(cls.__name__, __config__=config, **definitions)
             cls._validator = model

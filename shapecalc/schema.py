@@ -11,7 +11,6 @@ import gc
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
-
 from shapecalc.declarative import Declared, validation_error
 from shapecalc.diagnostics import Diagnostic
 from shapecalc.layers.args import MAX_SIZE, PositiveInt

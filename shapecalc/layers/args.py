@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Annotated, Any, Literal
 
-from annotated_types import Ge, Gt, Le, Lt
+from shapecalc.bounds import Ge, Gt, Le, Lt
 
 MAX_SIZE = 2**40  # larger than any real tensor axis; keeps arithmetic and printing sane
 

@@ -17,7 +17,7 @@ import typing
 from collections.abc import Callable
 from typing import Any
 
-import annotated_types
+from shapecalc.bounds import bound_of
 
 Predicate = Callable[[Any], bool]
 
@@ -233,14 +233,15 @@ def _int_range(metadata: tuple[Any, ...]) -> range | None:
     """The ints that integer bounds (Gt/Ge with Lt/Le) allow, as a range (O(1) membership), else None."""
     lows, highs = [], []  # inclusive lower bounds, exclusive upper bounds, as in range()
     for item in metadata:
-        bound = getattr(item, _BOUND_ATTRIBUTE.get(type(item), ""), None)
-        if type(bound) is not int:
+        found = bound_of(item)
+        if found is None or type(found[1]) is not int:
             return None
-        if isinstance(item, annotated_types.Gt):
+        kind, bound = found
+        if kind == "gt":
             lows.append(bound + 1)
-        elif isinstance(item, annotated_types.Ge):
+        elif kind == "ge":
             lows.append(bound)
-        elif isinstance(item, annotated_types.Lt):
+        elif kind == "lt":
             highs.append(bound)
         else:
             highs.append(bound + 1)
@@ -249,20 +250,19 @@ def _int_range(metadata: tuple[Any, ...]) -> range | None:
     return range(max(lows), min(highs))
 
 
-_BOUND_ATTRIBUTE = {annotated_types.Gt: "gt", annotated_types.Ge: "ge", annotated_types.Lt: "lt", annotated_types.Le: "le"}
-
-
 def _bound(item: Any) -> Predicate | None:
-    if isinstance(item, annotated_types.Gt):
-        return lambda value: value > item.gt
-    if isinstance(item, annotated_types.Ge):
-        return lambda value: value >= item.ge
-    if isinstance(item, annotated_types.Lt):
-        return lambda value: value < item.lt
-    if isinstance(item, annotated_types.Le):
-        return lambda value: value <= item.le
-    if isinstance(item, annotated_types.MinLen):
-        return lambda value: len(value) >= item.min_length
-    if isinstance(item, annotated_types.MaxLen):
+    found = bound_of(item)
+    if found is not None:
+        kind, bound = found
+        return {
+            "gt": lambda value: value > bound,
+            "ge": lambda value: value >= bound,
+            "lt": lambda value: value < bound,
+            "le": lambda value: value <= bound,
+        }[kind]
+    name = type(item).__name__
+    if type(item).__module__ == "annotated_types" and name in ("MinLen", "MaxLen"):
+        if name == "MinLen":
+            return lambda value: len(value) >= item.min_length
         return lambda value: len(value) <= item.max_length
     return None

@@ -57,20 +57,23 @@ def hundred_files(folder: Path) -> list[str]:
     return paths
 
 
+def installed(*modules: str) -> bool:
+    """Whether modules can be imported, without importing them: this process must stay small, since a
+    child's peak memory as the kernel reports it includes the parent it was forked from."""
+    from importlib.util import find_spec
+
+    return all(find_spec(module) is not None for module in modules)
+
+
 def keras_command() -> list[str] | None:
-    try:
-        import keras  # noqa: F401
-    except Exception:
+    if not installed("keras", "torch"):
         return None
     code = "import keras; m = keras.applications.ResNet50(weights=None); m.summary()"
     return ["env", "KERAS_BACKEND=torch", PY, "-c", code]
 
 
 def torchinfo_command() -> list[str] | None:
-    try:
-        import torch  # noqa: F401
-        import torchinfo  # noqa: F401
-    except Exception:
+    if not installed("torch", "torchinfo"):
         return None
     code = (
         f"import sys; sys.path.insert(0, {str(HERE)!r}); import torchinfo; from torch_resnet50 import resnet50; "

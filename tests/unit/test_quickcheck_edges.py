@@ -7,7 +7,16 @@ from typing import Any, Literal
 import pytest
 from pydantic import ConfigDict, TypeAdapter, ValidationError
 
-from shapecalc.layers.args import AnyInt, NonNegativeInt, Padding, PositiveInt, PositiveInts, Rate, Setting
+from shapecalc.bounds import for_pydantic
+from shapecalc.layers.args import (
+    AnyInt,
+    NonNegativeInt,
+    Padding,
+    PositiveInt,
+    PositiveInts,
+    Rate,
+    Setting,
+)
 from shapecalc.layers.quickcheck import _compile
 from shapecalc.schema import LayerKeys, ShapeSpec
 
@@ -59,7 +68,7 @@ CASES = [
 
 @pytest.mark.parametrize("annotation, value, valid", CASES)
 def test_compiled_check_agrees_with_pydantic(annotation, value, valid):
-    adapter = TypeAdapter(annotation, config=ConfigDict(strict=True, allow_inf_nan=False))
+    adapter = TypeAdapter(for_pydantic(annotation), config=ConfigDict(strict=True, allow_inf_nan=False))
     try:
         pydantic_accepts = adapter.validate_python(value) == value
     except ValidationError:

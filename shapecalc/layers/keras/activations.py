@@ -9,8 +9,7 @@ from __future__ import annotations
 import difflib
 from typing import Annotated, ClassVar
 
-from annotated_types import Ge
-
+from shapecalc.bounds import Ge
 from shapecalc.layers.args import AnyInt, Setting
 from shapecalc.layers.base import ArgumentError, Layer, Params, Why
 from shapecalc.layers.keras.regularization import ShapePreserving

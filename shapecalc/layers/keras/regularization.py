@@ -9,8 +9,7 @@ from __future__ import annotations
 
 from typing import Annotated, ClassVar
 
-from annotated_types import Ge
-
+from shapecalc.bounds import Ge
 from shapecalc.layers.args import DataFormat, PositiveInt, Probability
 from shapecalc.layers.base import Layer, Why, need_rank
 from shapecalc.shapes import Shape

@@ -10,8 +10,7 @@ from __future__ import annotations
 
 from typing import Annotated, ClassVar
 
-from annotated_types import Ge, Le
-
+from shapecalc.bounds import Ge, Le
 from shapecalc.layers.args import MAX_SIZE, AnyInt, PositiveInt
 from shapecalc.layers.base import ArgumentError, Why
 from shapecalc.layers.torch.common import TorchLayer, normalize_dim, torch_size

@@ -14,8 +14,7 @@ from __future__ import annotations
 import math
 from typing import Annotated, ClassVar, Literal
 
-from annotated_types import Gt, Le
-
+from shapecalc.bounds import Gt, Le
 from shapecalc.layers.args import MAX_SIZE, PositiveInts
 from shapecalc.layers.base import Why
 from shapecalc.layers.torch.common import TorchLayer, axis_labels, need_ranks, too_small
