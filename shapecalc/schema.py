@@ -55,6 +55,17 @@ class LayerKeys(Declared):
     dtype: str | None = None
 
 
+INPUT_TYPES = ("Input", "InputLayer")
+
+
+class InputEntry(Declared):
+    """A first layer entry that declares the input, as `keras.Input(shape=...)` does in code."""
+
+    shape: ShapeSpec
+    name: str | None = None
+    batch_size: PositiveInt | None = None
+
+
 @dataclass
 class LayerSpec:
     """One layer entry of the file, validated."""
@@ -160,9 +171,13 @@ class _Reader:
             self.problem("SC008", f"{len(top.layers):,} layers is more than the {MAX_LAYERS:,} allowed", ("layers",))
             return None
         self.check_names(top)
-        layers = [spec for i, entry in enumerate(top.layers) if (spec := self.read_layer(i, entry, top.framework))]
-        inputs, positions = self.read_inputs(top, layers)
-        self.check_input_sizes(inputs, top.batch)
+        leading = self.leading_input(top)
+        skip = 1 if leading is not None else 0
+        layers = [spec for i, entry in enumerate(top.layers) if i >= skip
+                  and (spec := self.read_layer(i, entry, top.framework))]
+        inputs, positions = self.read_inputs(top, layers, leading)
+        batch = top.batch if top.batch is not None or leading is None else leading[0].batch_size
+        self.check_input_sizes(inputs, batch)
         functional = top.inputs is not None or any(spec.keys.inputs is not None for spec in layers)
         if top.outputs is not None:
             functional = True
@@ -173,7 +188,7 @@ class _Reader:
             name=top.model,
             inputs=inputs,
             input_positions=positions,
-            batch=top.batch,
+            batch=batch,
             layers=layers,
             outputs=[top.outputs] if isinstance(top.outputs, str) else top.outputs,
             expect_output=expect_output,
@@ -199,7 +214,40 @@ class _Reader:
                 path = ("inputs", name) if ("inputs", name) in self.doc.positions else ("input",)
                 self.problem(error.code, error.message, path)
 
-    def read_inputs(self, top: TopLevel, layers: list[LayerSpec]) -> tuple[dict[str, tuple], dict[str, tuple[int, int]]]:
+    def leading_input(self, top: TopLevel) -> tuple[InputEntry, tuple[int, int]] | None:
+        """A first entry `Input: {shape: [...]}` (or `InputLayer`), as Keras code starts a model.
+
+        Only when the file gives no `input:`/`inputs:`; `Input: [28, 28, 1]` is the scalar form.
+        """
+        if top.input is not None or top.inputs is not None or not top.layers:
+            return None
+        first = top.layers[0]
+        if not isinstance(first, dict):
+            return None
+        if "type" in first:
+            type_name, args, args_path = first.get("type"), {k: v for k, v in first.items() if k != "type"}, ("layers", 0)
+        elif len(first) == 1:
+            ((type_name, args),) = first.items()
+            args_path = ("layers", 0, type_name)
+            args = {"shape": args} if isinstance(args, list) else args
+        else:
+            return None
+        if type_name not in INPUT_TYPES or not isinstance(args, dict):
+            return None
+        try:
+            entry = validated(InputEntry, args)
+        except validation_error() as error:
+            self.report_validation(error, args_path, type_name, None)
+            return None
+        return entry, self.doc.locate(("layers", 0))
+
+    def read_inputs(self, top: TopLevel, layers: list[LayerSpec],
+                    leading: tuple[InputEntry, tuple[int, int]] | None = None,
+                    ) -> tuple[dict[str, tuple], dict[str, tuple[int, int]]]:
+        if leading is not None:
+            entry, where = leading
+            name = entry.name or "input_layer"
+            return {name: tuple(entry.shape)}, {name: where}
         if top.input is not None and top.inputs is not None:
             self.problem("SC009", "give either `input:` (one input) or `inputs:` (named inputs), not both", ("inputs",))
         if top.inputs is not None:

@@ -89,8 +89,38 @@ def shape_of(tensor: Any) -> Any:
     return list(tensor.shape)
 
 
+def leading_input(data: dict[str, Any]) -> dict[str, Any]:
+    """A file that starts its layers with `Input: {shape: ...}` rewritten with `input:`/`inputs:`,
+    as `keras.Input(shape, batch_size=..., name=...)` would be written in code."""
+    layers = data.get("layers") or []
+    if "input" in data or "inputs" in data or not layers or not isinstance(layers[0], dict):
+        return data
+    first = dict(layers[0])
+    type_name = first.pop("type") if "type" in first else next(iter(first))
+    if type_name not in ("Input", "InputLayer"):
+        return data
+    args = first if "type" in layers[0] else first[type_name]
+    args = {"shape": args} if isinstance(args, list) else dict(args)
+    rewritten = {**data, "layers": layers[1:], "_offset": 1}
+    if args.get("batch_size") is not None and data.get("batch") is None:
+        rewritten["batch"] = args["batch_size"]
+    if args.get("name"):
+        rewritten["inputs"] = {args["name"]: args["shape"]}
+    else:
+        rewritten["input"] = args["shape"]
+    return rewritten
+
+
 def build(data: dict[str, Any]) -> KerasReference:
     """Build the file's model in Keras in a fresh session and read names, shapes and counts."""
+    data = leading_input(data)
+    reference = _build(data)
+    if reference.failed_index is not None:
+        reference.failed_index += data.get("_offset", 0)
+    return reference
+
+
+def _build(data: dict[str, Any]) -> KerasReference:
     import keras
 
     keras.utils.clear_session()
