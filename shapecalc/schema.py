@@ -146,7 +146,8 @@ class _Reader:
         self.doc = document
         self.positions = document.positions
         self.problems: list[Diagnostic] = []
-        self.torch_names: dict[str, int] = {}  # auto-name counters, so a refused PyTorch layer is named
+        self.auto_names: dict[str, int] = {}  # auto-name counters, so a layer refused here is named
+        self.names_uncertain = False  # set after a Keras wrapper: the engine alone names what follows
         self.lookup = lookup  # imported here, not per layer entry (the registry is imported lazily)
         self.doc_framework = _framework_written(document.data)
         self.no_common_keys: LayerKeys | None = None  # the one LayerKeys of every entry writing none (it is frozen)
@@ -276,7 +277,7 @@ class _Reader:
         keys = self.read_keys(raw_args, args_path, type_name)
         if keys is None:
             return None
-        who = keys.name or (None if nested else self.torch_auto_name(cls, framework))
+        who = keys.name or (None if nested else self.auto_name(cls, framework))
         if nested and (keys.inputs is not None or keys.expect is not None):
             where = args_path + ("inputs" if keys.inputs is not None else "expect",)
             self.problem("SC004", f"{type_name}: a wrapped layer takes `inputs:`/`expect:` on its wrapper", where)
@@ -349,13 +350,21 @@ class _Reader:
                 raw_args[key] = inner
         return ok
 
-    def torch_auto_name(self, cls: type[Layer], framework: str) -> str | None:
-        """The name the engine gives an unnamed PyTorch layer (Keras's counters; no wrappers there)."""
-        if framework != "pytorch" or cls.framework != "pytorch":
+    def auto_name(self, cls: type[Layer], framework: str) -> str | None:
+        """The name the engine will give an unnamed layer, for the diagnostics of one refused here.
+
+        Keras's counters, in file order. In a Keras file, wrappers and layers that
+        build unnamed sublayers take names of their own, which only the engine
+        works out; after the first of those, None (no name rather than a wrong one).
+        """
+        if cls.framework != framework or self.names_uncertain:
+            return None
+        if framework == "keras" and (cls.nested_entries or cls.built_sublayers):
+            self.names_uncertain = True
             return None
         prefix = cls.name_prefix()
-        count = self.torch_names.get(prefix, 0)
-        self.torch_names[prefix] = count + 1
+        count = self.auto_names.get(prefix, 0)
+        self.auto_names[prefix] = count + 1
         return prefix if count == 0 else f"{prefix}_{count}"
 
     def entry_form(self, entry: Any, path: DocPath) -> tuple[str, dict[str, Any], DocPath] | None:

@@ -1,0 +1,32 @@
+"""A layer refused while the file is read is named as the engine (and Keras) would have named it."""
+
+from __future__ import annotations
+
+import pytest
+
+from shapecalc.schema import SchemaErrors, load_model
+from shapecalc.source import parse_text
+
+CASES = {
+    # Keras: the second unnamed Conv2D of a fresh session is conv2d_1; a named layer takes no counter.
+    "keras second conv": ("input: [32, 32, 3]\nlayers:\n  - Conv2D: {filters: 4, kernel_size: 3}\n"
+                          "  - {type: Dense, units: 4, name: head}\n"
+                          "  - Conv2D: {filters: 4, kernel_size: 3, strides: 2, dilation_rate: 2}\n", "conv2d_1"),
+    # after a wrapper Keras names inner layers first: the engine alone knows, so no name is given
+    "keras after a wrapper": ("input: [5, 3]\nlayers:\n  - Bidirectional: {layer: {LSTM: 4}}\n"
+                              "  - Conv1D: {filters: 4, kernel_size: 3, strides: 2, dilation_rate: 2}\n", None),
+    "pytorch third conv": ("framework: pytorch\ninput: [3, 8, 8]\nlayers:\n"
+                           "  - Conv2d: {in_channels: 3, out_channels: 4, kernel_size: 3}\n"
+                           "  - Conv2d: {in_channels: 4, out_channels: 4, kernel_size: 3}\n"
+                           "  - Conv2d: {in_channels: 4, out_channels: 4, kernel_size: 3, stride: 2, padding: same}\n",
+                           "conv2d_2"),
+}
+
+
+@pytest.mark.parametrize("text, name", CASES.values(), ids=CASES.keys())
+def test_refused_layer_is_named(text, name):
+    with pytest.raises(SchemaErrors) as caught:
+        load_model(parse_text(text))
+    (problem,) = caught.value.diagnostics
+    assert problem.code == "SC004"
+    assert problem.layer == name
