@@ -40,3 +40,19 @@ def as_tuple(value: int | list[int], rank: int, argument: str) -> tuple[int, ...
             f"`{argument}` must be an integer or a list of {rank} integers, received {value}",
         )
     return tuple(value)
+
+
+class WeightSettings:
+    """The initializers, regularizers and constraints of a layer with a kernel and a bias.
+
+    They change values, not shapes, so they are accepted in Keras's forms and
+    otherwise ignored; declared once here for every layer that takes all seven.
+    """
+
+    kernel_initializer: Setting = "glorot_uniform"
+    bias_initializer: Setting = "zeros"
+    kernel_regularizer: Setting = None
+    bias_regularizer: Setting = None
+    activity_regularizer: Setting = None
+    kernel_constraint: Setting = None
+    bias_constraint: Setting = None

@@ -19,7 +19,7 @@ from __future__ import annotations
 from typing import ClassVar, Literal
 
 from shapecalc.declarative import Aliased
-from shapecalc.layers.args import PositiveInt, Setting
+from shapecalc.layers.args import PositiveInt, WeightSettings
 from shapecalc.layers.base import ArgumentError, Layer, Params, Why
 from shapecalc.shapes import Shape, ShapeError, format_shape, product
 
@@ -36,7 +36,7 @@ def _known_last(shape: Shape, role: str, layer: str) -> int:
     return shape[-1]
 
 
-class _Projected(Layer):
+class _Projected(WeightSettings, Layer):
     """What MultiHeadAttention and GroupQueryAttention share: the call (query, value[, key]),
     the projections' settings, and the Softmax and Dropout they make, unnamed, when first called."""
 
@@ -48,13 +48,6 @@ class _Projected(Layer):
     use_bias: bool = True
     sliding_window: PositiveInt | None = None
     flash_attention: bool | None = None
-    kernel_initializer: Setting = "glorot_uniform"
-    bias_initializer: Setting = "zeros"
-    kernel_regularizer: Setting = None
-    bias_regularizer: Setting = None
-    activity_regularizer: Setting = None
-    kernel_constraint: Setting = None
-    bias_constraint: Setting = None
     use_gate: bool = False
     seed: int | None = None
 

@@ -13,7 +13,7 @@ import re
 from typing import ClassVar
 
 from shapecalc.declarative import Aliased
-from shapecalc.layers.args import AnyInt, DataFormat, PositiveInt, Setting
+from shapecalc.layers.args import AnyInt, DataFormat, PositiveInt, Setting, WeightSettings
 from shapecalc.layers.base import ArgumentError, Layer, Params, Why, need_min_rank, need_rank
 from shapecalc.layers.keras.activations import check_activation
 from shapecalc.layers.keras.embedding import lora_params
@@ -21,7 +21,7 @@ from shapecalc.layers.keras.regularization import ShapePreserving
 from shapecalc.shapes import Shape, ShapeError, format_shape, product
 
 
-class Dense(Layer):
+class Dense(WeightSettings, Layer):
     """(..., n) -> (..., units); params n*units + units (with `lora_rank` r: n*units frozen,
     n*r + r*units + units trainable).
     """
@@ -31,13 +31,6 @@ class Dense(Layer):
     units: PositiveInt
     activation: Setting = None
     use_bias: bool = True
-    kernel_initializer: Setting = "glorot_uniform"
-    bias_initializer: Setting = "zeros"
-    kernel_regularizer: Setting = None
-    bias_regularizer: Setting = None
-    activity_regularizer: Setting = None
-    kernel_constraint: Setting = None
-    bias_constraint: Setting = None
     lora_rank: PositiveInt | None = None
     lora_alpha: float | None = None
 
@@ -197,7 +190,7 @@ EINSUM_FORMS = (  # Keras's three accepted forms, with "..." written as "0"; mat
 )
 
 
-class EinsumDense(Layer):
+class EinsumDense(WeightSettings, Layer):
     """A dense layer written as einsum(`input,kernel->output`): each kernel axis takes its size from
     output_shape if the output names it, else from the input; params prod(kernel) + prod(bias over `bias_axes`).
     """
@@ -206,13 +199,6 @@ class EinsumDense(Layer):
     partial_output_shape: PositiveInt | list[PositiveInt | None] = Aliased("output_shape")
     activation: Setting = None
     bias_axes: str | None = None
-    kernel_initializer: Setting = "glorot_uniform"
-    bias_initializer: Setting = "zeros"
-    kernel_regularizer: Setting = None
-    bias_regularizer: Setting = None
-    activity_regularizer: Setting = None
-    kernel_constraint: Setting = None
-    bias_constraint: Setting = None
     lora_rank: PositiveInt | None = None
     lora_alpha: float | None = None
 
