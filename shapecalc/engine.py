@@ -15,13 +15,11 @@ tensors 0, 1, ...; "Connected to" shows `layer[call][tensor]` as Keras does.
 
 from __future__ import annotations
 
-import gc
 import re
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 
 from shapecalc.diagnostics import Diagnostic
+from shapecalc.gcpause import paused_gc
 from shapecalc.layers.base import Params, Why
 from shapecalc.limits import check_layer
 from shapecalc.schema import LayerSpec, ModelSpec, SchemaErrors
@@ -112,25 +110,6 @@ def analyze(spec: ModelSpec) -> Analysis:
         nodes = build_graph(spec)
         order = evaluation_order(spec, nodes)
         return _Walker(spec, nodes).run(order)
-
-
-@contextmanager
-def paused_gc() -> Iterator[None]:
-    """Hold off the cyclic garbage collector while building many objects that all stay alive.
-
-    Every few hundred allocations the collector walks the young objects, and
-    ever more often the whole heap: for a 100,000-layer model that was more
-    than half of the engine's time, freeing nothing. Plain reference counting
-    still frees everything as usual; cycles wait until the collector resumes.
-    """
-    if not gc.isenabled():
-        yield
-        return
-    gc.disable()
-    try:
-        yield
-    finally:
-        gc.enable()
 
 
 def is_reuse(layer: LayerSpec) -> bool:

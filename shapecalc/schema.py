@@ -7,12 +7,12 @@ diagnostic (exit 2). Shapes are not computed here; that is the engine's job.
 
 from __future__ import annotations
 
-import gc
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
 from shapecalc.declarative import Declared, validation_error
 from shapecalc.diagnostics import Diagnostic
+from shapecalc.gcpause import paused_gc
 from shapecalc.layers.args import MAX_SIZE, PositiveInt
 from shapecalc.layers.base import ArgumentError, Layer
 from shapecalc.layers.quickcheck import quick_build
@@ -117,18 +117,14 @@ def validated(model: type[Declared], data: dict[str, Any]) -> Any:
 def load_model(document: Document) -> ModelSpec:
     """Validate a parsed document into a ModelSpec, or raise SchemaErrors listing every problem."""
     reader = _Reader(document)
-    collecting = gc.isenabled()
-    gc.disable()  # reading keeps ~10 new objects per layer: collections would walk them all, finding no garbage
     try:
-        spec = reader.read()
+        with paused_gc():  # reading keeps ~10 new objects per layer
+            spec = reader.read()
     except _TooManyProblems:
         last = reader.problems[-1]
         reader.problems.append(Diagnostic("SC008", f"{MAX_PROBLEMS} problems found: reading stopped here; fix these first",
                                           None, last.line, last.column, document.path))
         spec = None
-    finally:
-        if collecting:
-            gc.enable()
     if reader.problems:
         raise SchemaErrors(sorted(reader.problems, key=Diagnostic.sort_key))
     assert spec is not None

@@ -11,12 +11,13 @@ Every failure is a SourceError: one line of text, a position and a code.
 
 from __future__ import annotations
 
-import gc
 import os
 import re
 import stat
 from dataclasses import dataclass, field
 from typing import Any
+
+from shapecalc.gcpause import paused_gc
 
 MAX_FILE_BYTES = 8 * 1024 * 1024  # a 500-layer model is 30 KB; a generated 100,000-layer graph about 5.6 MB
 MAX_DEPTH = 64
@@ -229,13 +230,10 @@ class _Builder:
         import yaml
 
         loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)(text)
-        collecting = gc.isenabled()
-        gc.disable()
         try:
-            self.consume(loader.get_event)
+            with paused_gc():
+                self.consume(loader.get_event)
         finally:
-            if collecting:
-                gc.enable()
             loader.dispose()
 
     def consume(self, next_event: Any) -> None:
@@ -633,15 +631,11 @@ class _SimpleReader:
 
     def document(self, path: str) -> Document | None:
         """The Document, or None when the text is outside the subset."""
-        collecting = gc.isenabled()
-        gc.disable()  # as in `_Builder.run`
         try:
-            data = self.root()
+            with paused_gc():
+                data = self.root()
         except (_Unusual, SourceError, IndexError):
             return None
-        finally:
-            if collecting:
-                gc.enable()
         return Document(path, data, self.positions)
 
     def root(self) -> dict[str, Any]:

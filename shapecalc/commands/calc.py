@@ -193,7 +193,6 @@ def conv_transpose(request: Request) -> tuple[list[str], list[Axis]]:
     stride = request.stride or 1
     if request.ceil_mode:
         raise CalcError("--ceil-mode does not apply to a transposed convolution")
-    span = effective_kernel(kernel, request.dilation)
     if request.framework == "keras":
         padding = request.padding or "valid"
         if padding not in ("valid", "same"):
@@ -201,10 +200,11 @@ def conv_transpose(request: Request) -> tuple[list[str], list[Axis]]:
         if request.output_padding is not None and request.output_padding >= stride:
             raise CalcError(f"Keras: output_padding must be strictly less than strides, received "
                             f"output_padding={request.output_padding}, strides={stride}")
-        pads, extra, text = keras_transpose_terms(padding, request.output_padding, span, stride)
-        axes = [transposed(size, kernel, stride, pads, extra, request.dilation, label=label)
+        from shapecalc.layers.keras.conv_transpose import keras_transposed  # the layers' own rule
+
+        axes = [keras_transposed(size, kernel, stride, padding, request.output_padding, request.dilation, label)
                 for label, size in zip(labels(request), request.sizes, strict=True)]
-        return [rule(request, text), f"as explicit pads (lo, hi) = {pads}, output_padding = {extra}:"], axes
+        return [rule(request, KERAS_TRANSPOSE_RULE)], axes
     pad = torch_pads(request, kernel, stride)[0] if request.padding not in ("same", "valid") else None
     if pad is None:
         raise CalcError("PyTorch ConvTranspose takes an integer padding")
@@ -217,17 +217,8 @@ def conv_transpose(request: Request) -> tuple[list[str], list[Axis]]:
     return [rule(request, "out = (i - 1)*s - 2p + d*(k-1) + output_padding + 1")], axes
 
 
-def keras_transpose_terms(padding: str, output_padding: int | None, span: int, stride: int) -> tuple[tuple[int, int], int, str]:
-    """Keras's transposed-convolution rule as explicit pads and output padding for the one formula."""
-    if padding == "valid":
-        extra = max(span, stride) - span if output_padding is None else output_padding
-        return (0, 0), extra, "'valid': out = (i - 1)*s + k' + output_padding (default max(k', s) - k')"
-    if output_padding is None:
-        total = span - stride
-        pads = (total // 2, total - total // 2) if total >= 0 else (0, 0)
-        return pads, max(-total, 0), "'same' without output_padding: out = i*s"
-    total = span - span % 2
-    return (total // 2, total // 2), output_padding, "'same': out = (i - 1)*s + k' % 2 + output_padding"
+KERAS_TRANSPOSE_RULE = ("out = (i - 1)*s + max(k', s) ('valid'), i*s ('same'); with an explicit output_padding p: "
+                        "(i - 1)*s + k' + p ('valid'), (i - 1)*s + k' % 2 + p ('same'); k' = d*(k - 1) + 1")
 
 
 def upsampling(request: Request) -> tuple[list[str], list[Axis]]:

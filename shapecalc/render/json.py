@@ -8,7 +8,8 @@ from collections.abc import Callable
 from typing import Any
 
 from shapecalc.diagnostics import Diagnostic
-from shapecalc.engine import Analysis, Row, paused_gc
+from shapecalc.engine import Analysis, Row
+from shapecalc.gcpause import paused_gc
 
 
 def _shape(shape: Any) -> Any:
@@ -30,7 +31,7 @@ def layer_json(row: Row) -> dict[str, Any]:
 
 
 def document(analysis: Analysis) -> dict[str, Any]:
-    with paused_gc():  # one dict per layer, all kept: see engine.paused_gc
+    with paused_gc():  # one dict per layer, all kept
         return _document(analysis)
 
 
