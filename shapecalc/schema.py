@@ -10,12 +10,12 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
-from shapecalc.declarative import Declared, validation_error
+from shapecalc.arguments.declarative import Declared, validation_error
+from shapecalc.arguments.quickcheck import validated
+from shapecalc.arguments.types import MAX_SIZE, ArgumentError, PositiveInt
 from shapecalc.diagnostics import Diagnostic
 from shapecalc.gcpause import paused_gc
-from shapecalc.layers.args import MAX_SIZE, PositiveInt
-from shapecalc.layers.base import ArgumentError, Layer
-from shapecalc.layers.quickcheck import quick_build
+from shapecalc.layers.base import Layer
 from shapecalc.source import DocPath, Document
 
 MAX_LAYERS = 200_000  # generated models of 100,000 layers must summarize (the scale budget); past this, refused
@@ -106,12 +106,6 @@ class SchemaErrors(Exception):
     def __init__(self, diagnostics: list[Diagnostic]):
         super().__init__("; ".join(d.message for d in diagnostics))
         self.diagnostics = diagnostics
-
-
-def validated(model: type[Declared], data: dict[str, Any]) -> Any:
-    """Pydantic validation behind the quick check (see layers/quickcheck.py)."""
-    instance = quick_build(model, data)
-    return instance if instance is not None else model.model_validate(data)
 
 
 def load_model(document: Document) -> ModelSpec:

@@ -260,7 +260,7 @@ def variant(layer: Layer, update: dict) -> Layer | None:
 def try_layer(layer: Layer, inputs: list[Shape], why: Why | None = None, update: dict | None = None
               ) -> Shape | list[Shape] | None:
     """The output the layer (with `update` applied) would give, or None if the framework would refuse it."""
-    from shapecalc.layers.base import ArgumentError
+    from shapecalc.arguments.types import ArgumentError
     from shapecalc.shapes import ShapeError
 
     changed = variant(layer, update) if update else layer

@@ -6,7 +6,7 @@ arithmetic into a `Why` as they go, so `summarize` and `explain` share one
 computation.
 
 Start-up cost matters (this runs in pre-commit hooks), so a Layer is a
-`Declared` class (see `declarative.py`), not a pydantic model, and is built by
+`Declared` class (see `arguments/declarative.py`), not a pydantic model, and is built by
 `Layer.build()`: arguments that a quick check derived from the annotations
 accepts are stored as they are; anything else goes through full pydantic
 validation (a model built from the same annotations on first use), which
@@ -19,18 +19,9 @@ import re
 from dataclasses import dataclass, field
 from typing import Any, ClassVar, NamedTuple, Self
 
-from shapecalc.declarative import Declared
-from shapecalc.layers.quickcheck import accepts, construct
+from shapecalc.arguments.declarative import Declared
+from shapecalc.arguments.quickcheck import accepts, construct
 from shapecalc.shapes import Axis, Dim, Shape, ShapeError
-
-
-class ArgumentError(Exception):
-    """An argument value, or a combination of them, that the framework refuses at construction."""
-
-    def __init__(self, argument: str | None, message: str):
-        super().__init__(message)
-        self.argument = argument
-        self.message = message
 
 
 class Params(NamedTuple):

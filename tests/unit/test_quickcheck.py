@@ -6,8 +6,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from shapecalc.arguments.quickcheck import accepts, construct
 from shapecalc.layers import registry
-from shapecalc.layers.quickcheck import accepts, construct
 
 values = st.recursive(
     st.none() | st.booleans() | st.integers(-5, 2**41) | st.floats(allow_nan=True) | st.sampled_from(

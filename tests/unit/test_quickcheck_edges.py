@@ -7,8 +7,9 @@ from typing import Any, Literal
 import pytest
 from pydantic import ConfigDict, TypeAdapter, ValidationError
 
-from shapecalc.bounds import for_pydantic
-from shapecalc.layers.args import (
+from shapecalc.arguments.bounds import for_pydantic
+from shapecalc.arguments.quickcheck import _compile
+from shapecalc.arguments.types import (
     AnyInt,
     NonNegativeInt,
     Padding,
@@ -17,7 +18,6 @@ from shapecalc.layers.args import (
     Rate,
     Setting,
 )
-from shapecalc.layers.quickcheck import _compile
 from shapecalc.schema import LayerKeys, ShapeSpec
 
 MAX = 2**40

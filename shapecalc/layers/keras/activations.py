@@ -9,9 +9,9 @@ from __future__ import annotations
 import difflib
 from typing import Annotated, ClassVar
 
-from shapecalc.bounds import Ge
-from shapecalc.layers.args import AnyInt, Setting
-from shapecalc.layers.base import ArgumentError, Layer, Params, Why
+from shapecalc.arguments.bounds import Ge
+from shapecalc.arguments.types import AnyInt, ArgumentError, Setting
+from shapecalc.layers.base import Layer, Params, Why
 from shapecalc.layers.keras.regularization import ShapePreserving
 from shapecalc.shapes import Shape, ShapeError, format_shape
 

@@ -18,9 +18,9 @@ from __future__ import annotations
 
 from typing import ClassVar, Literal
 
-from shapecalc.declarative import Aliased
-from shapecalc.layers.args import PositiveInt, WeightSettings
-from shapecalc.layers.base import ArgumentError, Layer, Params, Why
+from shapecalc.arguments.declarative import Aliased
+from shapecalc.arguments.types import ArgumentError, PositiveInt, WeightSettings
+from shapecalc.layers.base import Layer, Params, Why
 from shapecalc.shapes import Shape, ShapeError, format_shape, product
 
 

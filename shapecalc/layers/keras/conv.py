@@ -14,14 +14,15 @@ from __future__ import annotations
 
 from typing import ClassVar, Literal
 
-from shapecalc.layers.args import (
+from shapecalc.arguments.types import (
+    ArgumentError,
     DataFormat,
     PositiveInt,
     PositiveInts,
     Setting,
     as_tuple,
 )
-from shapecalc.layers.base import ArgumentError, Layer, Params, Why, need_rank
+from shapecalc.layers.base import Layer, Params, Why, need_rank
 from shapecalc.layers.keras.activations import check_activation
 from shapecalc.shapes import Shape, ShapeError, format_shape, same_pads, window
 

@@ -19,8 +19,8 @@ from __future__ import annotations
 
 from typing import ClassVar
 
-from shapecalc.layers.args import NonNegativeInts, PositiveInt, Setting, as_tuple
-from shapecalc.layers.base import ArgumentError, Params, Why
+from shapecalc.arguments.types import ArgumentError, NonNegativeInts, PositiveInt, Setting, as_tuple
+from shapecalc.layers.base import Params, Why
 from shapecalc.layers.keras.conv import (
     ConvBase,
     join_channels,

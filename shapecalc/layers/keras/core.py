@@ -12,9 +12,16 @@ from __future__ import annotations
 import re
 from typing import ClassVar
 
-from shapecalc.declarative import Aliased
-from shapecalc.layers.args import AnyInt, DataFormat, PositiveInt, Setting, WeightSettings
-from shapecalc.layers.base import ArgumentError, Layer, Params, Why, need_min_rank, need_rank
+from shapecalc.arguments.declarative import Aliased
+from shapecalc.arguments.types import (
+    AnyInt,
+    ArgumentError,
+    DataFormat,
+    PositiveInt,
+    Setting,
+    WeightSettings,
+)
+from shapecalc.layers.base import Layer, Params, Why, need_min_rank, need_rank
 from shapecalc.layers.keras.activations import check_activation
 from shapecalc.layers.keras.embedding import lora_params
 from shapecalc.layers.keras.regularization import ShapePreserving

@@ -8,8 +8,8 @@ factors of input_dim*r and r*output_dim are added.
 
 from __future__ import annotations
 
-from shapecalc.layers.args import PositiveInt, Setting
-from shapecalc.layers.base import ArgumentError, Layer, Params, Why
+from shapecalc.arguments.types import ArgumentError, PositiveInt, Setting
+from shapecalc.layers.base import Layer, Params, Why
 from shapecalc.shapes import Shape
 
 

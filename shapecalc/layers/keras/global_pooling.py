@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from typing import ClassVar
 
-from shapecalc.layers.args import DataFormat
+from shapecalc.arguments.types import DataFormat
 from shapecalc.layers.base import Layer, Why, need_rank
 from shapecalc.layers.keras.conv import join_channels, split_channels
 from shapecalc.shapes import Shape, format_shape

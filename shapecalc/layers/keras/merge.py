@@ -20,8 +20,8 @@ from __future__ import annotations
 
 from typing import ClassVar
 
-from shapecalc.layers.args import AnyInt
-from shapecalc.layers.base import ArgumentError, Layer, Why
+from shapecalc.arguments.types import AnyInt, ArgumentError
+from shapecalc.layers.base import Layer, Why
 from shapecalc.shapes import Dim, Shape, ShapeError, format_shape
 
 MERGE_ERROR = "SC103"

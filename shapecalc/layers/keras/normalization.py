@@ -10,8 +10,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from shapecalc.layers.args import AnyInt, Setting
-from shapecalc.layers.base import ArgumentError, Layer, Params, Why
+from shapecalc.arguments.types import AnyInt, ArgumentError, Setting
+from shapecalc.layers.base import Layer, Params, Why
 from shapecalc.shapes import Shape, ShapeError, format_shape
 
 

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from typing import ClassVar
 
-from shapecalc.layers.args import DataFormat, Padding, PositiveInts, as_tuple
+from shapecalc.arguments.types import DataFormat, Padding, PositiveInts, as_tuple
 from shapecalc.layers.base import Layer, Why, need_rank
 from shapecalc.layers.keras.conv import conv_sizes, join_channels, split_channels
 from shapecalc.shapes import Shape

@@ -13,8 +13,8 @@ from __future__ import annotations
 
 from typing import ClassVar, Literal
 
-from shapecalc.layers.args import AnyInt, DataFormat, PositiveInt
-from shapecalc.layers.base import ArgumentError, Layer, Params, Why
+from shapecalc.arguments.types import AnyInt, ArgumentError, DataFormat, PositiveInt
+from shapecalc.layers.base import Layer, Params, Why
 from shapecalc.layers.keras.normalization import known_sizes
 from shapecalc.layers.keras.regularization import ShapePreserving
 from shapecalc.shapes import Shape, ShapeError, format_shape

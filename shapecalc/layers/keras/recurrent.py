@@ -19,8 +19,8 @@ from __future__ import annotations
 
 from typing import Any, ClassVar, Literal
 
-from shapecalc.layers.args import DataFormat, PositiveInt, PositiveInts, Setting
-from shapecalc.layers.base import ArgumentError, Layer, Params, Why, need_rank
+from shapecalc.arguments.types import ArgumentError, DataFormat, PositiveInt, PositiveInts, Setting
+from shapecalc.layers.base import Layer, Params, Why, need_rank
 from shapecalc.layers.keras.activations import check_activation
 from shapecalc.layers.keras.conv import (
     explicit_pads,
@@ -277,7 +277,7 @@ class _ConvLSTM(Recurrent, _Weights):
     activity_regularizer: Setting = None
 
     def tuples(self) -> tuple[tuple[int, ...], tuple[int, ...], tuple[int, ...]]:
-        from shapecalc.layers.args import as_tuple
+        from shapecalc.arguments.types import as_tuple
 
         return (
             as_tuple(self.kernel_size, self.rank, "kernel_size"),

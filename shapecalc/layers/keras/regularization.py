@@ -9,8 +9,8 @@ from __future__ import annotations
 
 from typing import Annotated, ClassVar
 
-from shapecalc.bounds import Ge
-from shapecalc.layers.args import DataFormat, PositiveInt, Probability
+from shapecalc.arguments.bounds import Ge
+from shapecalc.arguments.types import DataFormat, PositiveInt, Probability
 from shapecalc.layers.base import Layer, Why, need_rank
 from shapecalc.shapes import Shape
 

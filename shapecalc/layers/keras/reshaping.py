@@ -12,8 +12,8 @@ from __future__ import annotations
 
 from typing import ClassVar
 
-from shapecalc.layers.args import DataFormat, NonNegativeInt
-from shapecalc.layers.base import ArgumentError, Layer, Why, need_rank
+from shapecalc.arguments.types import ArgumentError, DataFormat, NonNegativeInt
+from shapecalc.layers.base import Layer, Why, need_rank
 from shapecalc.layers.keras.conv import join_channels, spatial_labels, split_channels
 from shapecalc.shapes import Axis, Dim, Shape, ShapeError, format_shape
 

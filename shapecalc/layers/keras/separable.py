@@ -17,7 +17,7 @@ from __future__ import annotations
 
 from typing import ClassVar
 
-from shapecalc.layers.args import PositiveInt, Setting
+from shapecalc.arguments.types import PositiveInt, Setting
 from shapecalc.layers.base import Params, Why
 from shapecalc.layers.keras.conv import ConvBase, conv_sizes, join_channels, split_channels
 from shapecalc.shapes import Dim, Shape, product

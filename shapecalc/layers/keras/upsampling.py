@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from typing import ClassVar, Literal
 
-from shapecalc.layers.args import DataFormat, PositiveInt, PositiveInts, as_tuple
+from shapecalc.arguments.types import DataFormat, PositiveInt, PositiveInts, as_tuple
 from shapecalc.layers.base import Layer, Why, need_rank
 from shapecalc.layers.keras.conv import join_channels, spatial_labels, split_channels
 from shapecalc.shapes import Shape, upsample

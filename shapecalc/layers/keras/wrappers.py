@@ -15,7 +15,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any, ClassVar, Literal
 
-from shapecalc.layers.base import ArgumentError, Layer, Params, Why
+from shapecalc.arguments.types import ArgumentError
+from shapecalc.layers.base import Layer, Params, Why
 from shapecalc.shapes import Shape, ShapeError, format_shape
 
 if TYPE_CHECKING:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import ClassVar, Literal
 
-from shapecalc.layers.args import AnyInt, PositiveInt
+from shapecalc.arguments.types import AnyInt, PositiveInt
 from shapecalc.layers.base import Params, Why
 from shapecalc.layers.torch.common import TorchLayer, normalize_dim, torch_size
 from shapecalc.shapes import Shape, ShapeError

@@ -11,7 +11,8 @@ from __future__ import annotations
 
 from typing import ClassVar
 
-from shapecalc.layers.base import ArgumentError, Layer
+from shapecalc.arguments.types import ArgumentError
+from shapecalc.layers.base import Layer
 from shapecalc.shapes import Dim, Shape, ShapeError, format_shape
 
 ORDINAL = {1: "1D", 2: "2D", 3: "3D", 4: "4D", 5: "5D"}

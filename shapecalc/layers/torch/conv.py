@@ -18,8 +18,8 @@ from __future__ import annotations
 
 from typing import ClassVar, Literal
 
-from shapecalc.layers.args import NonNegativeInts, PositiveInt, PositiveInts
-from shapecalc.layers.base import ArgumentError, Params, Why
+from shapecalc.arguments.types import ArgumentError, NonNegativeInts, PositiveInt, PositiveInts
+from shapecalc.layers.base import Params, Why
 from shapecalc.layers.torch.common import (
     TorchLayer,
     axis_labels,

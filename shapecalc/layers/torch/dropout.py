@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import ClassVar
 
-from shapecalc.layers.args import Probability
+from shapecalc.arguments.types import Probability
 from shapecalc.layers.base import Why
 from shapecalc.layers.torch.common import TorchLayer, need_ranks
 from shapecalc.shapes import Shape

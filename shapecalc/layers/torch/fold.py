@@ -10,7 +10,7 @@ Both take a 3D (unbatched) or 4D input and have no parameters.
 
 from __future__ import annotations
 
-from shapecalc.layers.args import NonNegativeInts, PositiveInt, PositiveInts
+from shapecalc.arguments.types import NonNegativeInts, PositiveInt, PositiveInts
 from shapecalc.layers.base import Why
 from shapecalc.layers.torch.common import (
     TorchLayer,

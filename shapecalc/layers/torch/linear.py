@@ -9,8 +9,8 @@ from __future__ import annotations
 
 from typing import ClassVar
 
-from shapecalc.layers.args import AnyInt, PositiveInt
-from shapecalc.layers.base import ArgumentError, Params, Why
+from shapecalc.arguments.types import AnyInt, ArgumentError, PositiveInt
+from shapecalc.layers.base import Params, Why
 from shapecalc.layers.torch.common import TorchLayer, disagree, torch_size
 from shapecalc.shapes import Shape, ShapeError
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import ClassVar
 
-from shapecalc.layers.args import AnyInt
+from shapecalc.arguments.types import AnyInt
 from shapecalc.layers.base import Why
 from shapecalc.layers.torch.common import TorchLayer, normalize_dim, torch_size
 from shapecalc.shapes import Dim, Shape, ShapeError

@@ -15,8 +15,8 @@ from __future__ import annotations
 
 from typing import ClassVar
 
-from shapecalc.layers.args import AnyInt, NonNegativeInt
-from shapecalc.layers.base import ArgumentError, Why
+from shapecalc.arguments.types import AnyInt, ArgumentError, NonNegativeInt
+from shapecalc.layers.base import Why
 from shapecalc.layers.torch.common import TorchLayer, axis_labels, need_ranks, too_small, torch_size
 from shapecalc.shapes import Axis, Shape, ShapeError
 

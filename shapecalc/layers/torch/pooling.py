@@ -17,8 +17,8 @@ from __future__ import annotations
 
 from typing import ClassVar
 
-from shapecalc.layers.args import NonNegativeInts, PositiveInt, PositiveInts
-from shapecalc.layers.base import ArgumentError, Why
+from shapecalc.arguments.types import ArgumentError, NonNegativeInts, PositiveInt, PositiveInts
+from shapecalc.layers.base import Why
 from shapecalc.layers.torch.common import (
     TorchLayer,
     axis_labels,

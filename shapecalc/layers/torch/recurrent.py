@@ -20,8 +20,8 @@ from __future__ import annotations
 
 from typing import ClassVar, Literal
 
-from shapecalc.layers.args import NonNegativeInt, PositiveInt, Probability
-from shapecalc.layers.base import ArgumentError, Params, Why
+from shapecalc.arguments.types import ArgumentError, NonNegativeInt, PositiveInt, Probability
+from shapecalc.layers.base import Params, Why
 from shapecalc.layers.torch.common import TorchLayer, need_ranks, torch_size
 from shapecalc.shapes import Shape, ShapeError
 

@@ -19,9 +19,9 @@ from __future__ import annotations
 
 from typing import Annotated, ClassVar
 
-from shapecalc.bounds import Ge, Le
-from shapecalc.layers.args import MAX_SIZE, AnyInt
-from shapecalc.layers.base import ArgumentError, Why
+from shapecalc.arguments.bounds import Ge, Le
+from shapecalc.arguments.types import MAX_SIZE, AnyInt, ArgumentError
+from shapecalc.layers.base import Why
 from shapecalc.layers.torch.common import TorchLayer, normalize_dim, torch_size
 from shapecalc.shapes import Shape, ShapeError, product
 

@@ -26,8 +26,8 @@ from __future__ import annotations
 
 from typing import Any, ClassVar, Literal
 
-from shapecalc.layers.args import PositiveInt, Probability
-from shapecalc.layers.base import ArgumentError, Params, Why
+from shapecalc.arguments.types import ArgumentError, PositiveInt, Probability
+from shapecalc.layers.base import Params, Why
 from shapecalc.layers.torch.common import TorchLayer, disagree, need_ranks, torch_size
 from shapecalc.shapes import Shape, ShapeError
 

@@ -14,8 +14,8 @@ from __future__ import annotations
 import math
 from typing import Annotated, ClassVar, Literal
 
-from shapecalc.bounds import Gt, Le
-from shapecalc.layers.args import MAX_SIZE, PositiveInts
+from shapecalc.arguments.bounds import Gt, Le
+from shapecalc.arguments.types import MAX_SIZE, PositiveInts
 from shapecalc.layers.base import Why
 from shapecalc.layers.torch.common import TorchLayer, axis_labels, need_ranks, too_small
 from shapecalc.shapes import Axis, Shape, ShapeError

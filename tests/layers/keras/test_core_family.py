@@ -12,7 +12,8 @@ from typing import Any
 import pytest
 from pydantic import ValidationError
 
-from shapecalc.layers.base import ArgumentError, Layer, Params, Why
+from shapecalc.arguments.types import ArgumentError
+from shapecalc.layers.base import Layer, Params, Why
 from shapecalc.layers.registry import lookup
 from shapecalc.shapes import ShapeError
 

@@ -17,7 +17,8 @@ import pytest
 import yaml
 from pydantic import ValidationError
 
-from shapecalc.layers.base import ArgumentError, Why
+from shapecalc.arguments.types import ArgumentError
+from shapecalc.layers.base import Why
 from shapecalc.layers.registry import PYTORCH, lookup
 from shapecalc.shapes import ShapeError
 

@@ -17,7 +17,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from pydantic import ValidationError
 
-from shapecalc.layers.base import ArgumentError, Why
+from shapecalc.arguments.types import ArgumentError
+from shapecalc.layers.base import Why
 from shapecalc.layers.registry import lookup
 from shapecalc.shapes import ShapeError
 

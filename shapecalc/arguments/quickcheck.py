@@ -17,7 +17,7 @@ import typing
 from collections.abc import Callable
 from typing import Any
 
-from shapecalc.bounds import bound_of
+from shapecalc.arguments.bounds import bound_of
 
 Predicate = Callable[[Any], bool]
 
@@ -83,6 +83,15 @@ def quick_build(model: type, args: dict[str, Any]) -> Any:
     if compiled is None or not compiled.accepts(args):
         return None
     return compiled.construct(args)
+
+
+def validated(model: Any, data: dict[str, Any]) -> Any:
+    """`data` as an instance of `model`: the quick check when it is sure, else full pydantic validation.
+
+    Raises pydantic.ValidationError (catch it with `declarative.validation_error()`).
+    """
+    instance = quick_build(model, data)
+    return instance if instance is not None else model.model_validate(data)
 
 
 def _compiled(model: type) -> _Compiled | None:

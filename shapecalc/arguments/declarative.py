@@ -4,7 +4,7 @@ A layer type declares its arguments as annotated class attributes with
 defaults, exactly as a pydantic model would. Creating ~60 real pydantic model
 classes (and importing pydantic's model machinery) costs more than analysing
 a whole ResNet-50, and a pre-commit hook pays it on every commit. So these
-classes are plain Python: `layers/quickcheck.py` accepts the common valid
+classes are plain Python: `arguments/quickcheck.py` accepts the common valid
 arguments from the annotations alone, and only arguments it is unsure of go
 through `model_validate()`, which builds a real pydantic model from the same
 annotations on first use and has the final word (and the precise error).
@@ -169,7 +169,7 @@ class Declared:
         if model is None:
             from pydantic import ConfigDict, Field, create_model
 
-            from shapecalc.bounds import for_pydantic
+            from shapecalc.arguments.bounds import for_pydantic
 
             definitions: dict[str, Any] = {}
             for name, field in cls.model_fields.items():

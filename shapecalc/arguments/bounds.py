@@ -2,7 +2,7 @@
 
 annotated_types' classes are dataclasses and cost several milliseconds to
 import, on every run of a pre-commit hook. These carry the same attribute
-names (`gt`, `ge`, `lt`, `le`); `layers/quickcheck.py` reads them directly,
+names (`gt`, `ge`, `lt`, `le`); `quickcheck.py` reads them directly,
 and `for_pydantic()` swaps in annotated_types' equivalents when a real
 pydantic model is built for full validation.
 """

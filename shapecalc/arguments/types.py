@@ -1,4 +1,4 @@
-"""Argument types the layer classes share, and the rule that turns an int into a square/cubic tuple.
+"""Argument types the layer classes share, the rule that turns an int into a square/cubic tuple, ArgumentError.
 
 Pydantic runs in strict mode, so `kernel_size: "3"`, `strides: 1.5` and
 `use_bias: 1` are refused with the argument's position, as a framework would
@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Annotated, Any, Literal
 
-from shapecalc.bounds import Ge, Gt, Le, Lt
+from shapecalc.arguments.bounds import Ge, Gt, Le, Lt
 
 MAX_SIZE = 2**40  # larger than any real tensor axis; keeps arithmetic and printing sane
 
@@ -28,10 +28,17 @@ DataFormat = Literal["channels_last", "channels_first"] | None
 Setting = str | dict[str, Any] | None
 
 
+class ArgumentError(Exception):
+    """An argument value, or a combination of them, that the framework refuses at construction."""
+
+    def __init__(self, argument: str | None, message: str):
+        super().__init__(message)
+        self.argument = argument
+        self.message = message
+
+
 def as_tuple(value: int | list[int], rank: int, argument: str) -> tuple[int, ...]:
     """An int stands for the square/cubic tuple; a list must have exactly `rank` entries."""
-    from shapecalc.layers.base import ArgumentError
-
     if isinstance(value, int):
         return (value,) * rank
     if len(value) != rank:
