@@ -2,7 +2,8 @@
 
 Deliberately independent of shapecalc's reader: the raw YAML is walked here
 with its three entry forms; each entry becomes `getattr(torch.nn, type)(**args)`
-(the graph joins `Concatenate`/`Cat`/`Add` are small modules defined here), and
+(the graph joins `Concatenate`/`Cat` are small modules defined here, torch functions such as
+`Mul` or `Chunk` modules of `torch_ops.py`), and
 the forward pass runs on a zero tensor of batch 1 (or the file's `batch:`).
 Each layer's output shape is read from the tensor it returns (the first
 element when it returns a tuple, as RNNs and attention do), and its parameter
@@ -15,6 +16,8 @@ import re
 import warnings
 from dataclasses import dataclass, field
 from typing import Any
+
+from tests.differential.torch_ops import OP_PRIMARY, function_modules
 
 COMMON = ("name", "inputs", "trainable", "expect")
 NESTED = ("encoder_layer", "decoder_layer", "norm")
@@ -52,6 +55,7 @@ class TorchLayer:
     output_shape: list[int]
     params: int
     trainable_params: int
+    output_shapes: list[list[int]] = field(default_factory=list)  # every tensor returned, nested tuples flattened
 
 
 @dataclass
@@ -76,7 +80,7 @@ def entry_parts(entry: Any) -> tuple[str, dict[str, Any]]:
         return type_name, {}
     if isinstance(value, dict):
         return type_name, dict(value)
-    return type_name, {PRIMARY[type_name]: value}
+    return type_name, {(PRIMARY | OP_PRIMARY)[type_name]: value}
 
 
 def auto_name(type_name: str) -> str:
@@ -101,13 +105,6 @@ def make_module(torch: Any, type_name: str, args: dict[str, Any]) -> Any:
         def forward(self, *tensors: Any) -> Any:
             return torch.cat(tensors, dim=self.dim)
 
-    class Add(nn.Module):
-        def forward(self, *tensors: Any) -> Any:
-            total = tensors[0]
-            for tensor in tensors[1:]:
-                total = total + tensor
-            return total
-
     class Method(nn.Module):
         """A tensor method called with the entry's arguments (Permute -> x.permute(*dims), ...)."""
 
@@ -127,7 +124,7 @@ def make_module(torch: Any, type_name: str, args: dict[str, Any]) -> Any:
         "Unsqueeze": lambda dim: Method("unsqueeze", (dim,)),
         "Mean": lambda dim=None, keepdim=False: Method("mean", dim=dim, keepdim=keepdim),
     }
-    joins = {"Concatenate": Concatenate, "Cat": Concatenate, "Add": Add, **methods}
+    joins = {"Concatenate": Concatenate, "Cat": Concatenate, **methods, **function_modules(torch)}
     args = {key: tuples(value) for key, value in args.items()}
     for key in NESTED:  # a module given as a layer entry (TransformerEncoder's encoder_layer, norm)
         if isinstance(args.get(key), (dict, str)):
@@ -144,6 +141,20 @@ def first_tensor(output: Any) -> Any:
     while isinstance(output, (tuple, list)):
         output = output[0]
     return output
+
+
+def all_tensors(output: Any) -> list[Any]:
+    if isinstance(output, (tuple, list)):
+        return [t for item in output for t in all_tensors(item)]
+    return [output]
+
+
+def tensor(tensors: dict[str, Any], reference: str) -> Any:
+    """The tensor `name` (the first output) or `name[i]` (output i, nested tuples flattened) means."""
+    match = re.fullmatch(r"(.+)\[(\d+)\]", reference)
+    if reference in tensors or match is None:
+        return first_tensor(tensors[reference])
+    return all_tensors(tensors[match[1]])[int(match[2])]
 
 
 def call(torch: Any, module: Any, type_name: str, sources: list[Any], forward_args: dict[str, Any]) -> Any:
@@ -212,24 +223,26 @@ def build(data: dict[str, Any]) -> TorchReference:
         if type_name == "Reuse":  # the same module called again: a new tensor, no new parameters
             module, type_name = modules[args["layer"]]
         try:
-            sources = [tensors[n] for n in names] if names else [previous]
+            sources = [tensor(tensors, n) for n in names] if names is not None else [previous]
             with warnings.catch_warnings(), torch.no_grad():
                 warnings.simplefilter("ignore")
-                output = first_tensor(call(torch, module, type_name, sources, forward_args))
+                produced = call(torch, module, type_name, sources, forward_args)
+                output = first_tensor(produced)
         except Exception as error:  # torch refused the input
             reference.failed_index, reference.error = index, f"{type(error).__name__}: {error}"
             reference.failed_name = None if entries[index][0] == "Reuse" else name
             return reference
         previous = output
         if name is not None:
-            tensors[name] = output
+            tensors[name] = produced
         if entries[index][0] == "Reuse":
             continue
         module.requires_grad_(args.get("trainable", True))  # after the call: Lazy modules have parameters only then
         modules[name] = (module, type_name)
         params = sum(p.numel() for p in module.parameters())
         trainable_params = sum(p.numel() for p in module.parameters() if p.requires_grad)
-        reference.layers.append(TorchLayer(name, type_name, list(output.shape), params, trainable_params))
+        reference.layers.append(TorchLayer(name, type_name, list(output.shape), params, trainable_params,
+                                           [list(t.shape) for t in all_tensors(produced)]))
     reference.total = sum(layer.params for layer in reference.layers)
     reference.trainable = sum(layer.trainable_params for layer in reference.layers)
     return reference

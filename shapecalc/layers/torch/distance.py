@@ -10,9 +10,9 @@ from __future__ import annotations
 from typing import ClassVar
 
 from shapecalc.arguments.types import AnyInt
+from shapecalc.broadcast import broadcast_shapes
 from shapecalc.layers.base import Why
-from shapecalc.layers.torch.common import TorchLayer, normalize_dim
-from shapecalc.layers.torch.merge import broadcast
+from shapecalc.layers.torch.common import TorchLayer, normalize_dim, torch_size
 from shapecalc.shapes import Shape
 
 
@@ -27,7 +27,7 @@ class CosineSimilarity(TorchLayer):
     eps: float = 1e-8
 
     def output_shape(self, inputs: list[Shape], why: Why) -> Shape:
-        shape = broadcast(*inputs, self.type_name())
+        shape = broadcast_shapes(inputs, self.type_name(), torch_size)
         axis = normalize_dim(self.dim, len(shape), self.type_name())
         return (*shape[:axis], *shape[axis + 1:])
 
@@ -43,5 +43,5 @@ class PairwiseDistance(TorchLayer):
     keepdim: bool = False
 
     def output_shape(self, inputs: list[Shape], why: Why) -> Shape:
-        shape = broadcast(*inputs, self.type_name())
+        shape = broadcast_shapes(inputs, self.type_name(), torch_size)
         return (*shape[:-1], 1) if self.keepdim else shape[:-1]

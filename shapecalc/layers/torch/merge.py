@@ -1,8 +1,6 @@
-"""Joining branches in a PyTorch graph: Concatenate (torch.cat, alias Cat) and Add (elementwise sum).
+"""Joining branches in a PyTorch graph: Concatenate (torch.cat, alias Cat); Add lives with the elementwise ops.
 
     Concatenate(dim=1): ranks equal, every axis but `dim` equal; `dim` sums
-    Add: PyTorch broadcasting, aligned from the last axis: each pair of
-         sizes must be equal or one of them 1; the result takes the larger
 """
 
 from __future__ import annotations
@@ -50,41 +48,6 @@ class Cat(Concatenate):
     __doc__ = Concatenate.__doc__
 
 
-class Add(TorchLayer):
-    """Elementwise sum of its inputs with PyTorch broadcasting (sizes equal, or one of them 1)."""
-
-    min_inputs: ClassVar[int] = 2
-    max_inputs: ClassVar[int | None] = None
-
-    def output_shape(self, inputs: list[Shape], why: Why) -> Shape:
-        result = inputs[0]
-        for shape in inputs[1:]:
-            result = broadcast(result, shape, "Add")
-        return result
-
-
 def merge_known(values: tuple[Dim, ...]) -> Dim:
     """The size several inputs agree on, or None if none of them knows it."""
     return next((v for v in values if v is not None), None)
-
-
-def broadcast(a: Shape, b: Shape, layer: str) -> Shape:
-    """PyTorch broadcasting of two shapes, aligned from the last axis (unknown sizes stay unknown)."""
-    rank = max(len(a), len(b))
-    left = (1,) * (rank - len(a)) + tuple(a)
-    right = (1,) * (rank - len(b)) + tuple(b)
-    out: list[Dim] = []
-    for position, (x, y) in enumerate(zip(left, right, strict=True)):
-        if x == 1:
-            out.append(y)
-        elif y == 1:
-            out.append(x)
-        elif x is None or y is None:
-            out.append(x if y is None else y)
-        elif x != y:
-            raise ShapeError(f"{layer}: the size of tensor a ({x}) must match the size of tensor b ({y}) at "
-                             f"non-singleton dimension {position}: {torch_size(a)} + {torch_size(b)}",
-                             code="SC103")
-        else:
-            out.append(x)
-    return tuple(out)

@@ -1,0 +1,87 @@
+"""The torch functions and tensor methods a model file writes as entries (Mul, Chunk, Matmul, ...), as modules.
+
+Independent of shapecalc: each entry type maps to the torch call a forward()
+would make, with the entry's arguments passed as torch names them. A
+function module takes the tensors listed under `inputs:` positionally.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+
+def function_modules(torch: Any) -> dict[str, Any]:
+    """Type name -> a constructor taking the entry's arguments and returning an nn.Module."""
+    nn = torch.nn
+
+    class Function(nn.Module):
+        def __init__(self, function: Any):
+            super().__init__()
+            self.function = function
+
+        def forward(self, *tensors: Any) -> Any:
+            return self.function(*tensors)
+
+    def binary(function: Any, **fixed: Any) -> Any:
+        def make(other: Any = None, **keywords: Any) -> Any:
+            if other is None:
+                return Function(lambda a, b: function(a, b, **fixed, **keywords))
+            return Function(lambda a: function(a, other, **fixed, **keywords))
+        return make
+
+    def add(other: Any = None, alpha: Any = 1) -> Any:
+        if other is not None:
+            return Function(lambda a: torch.add(a, other, alpha=alpha))
+
+        def total(*tensors: Any) -> Any:
+            result = tensors[0]
+            for tensor in tensors[1:]:
+                result = torch.add(result, tensor, alpha=alpha)
+            return result
+        return Function(total)
+
+    def where(input: Any = None, other: Any = None) -> Any:
+        def call(condition: Any, *tensors: Any) -> Any:
+            rest = list(tensors)
+            first = input if input is not None else rest.pop(0)
+            second = other if other is not None else rest.pop(0)
+            return torch.where(condition.bool(), first, second)
+        return Function(call)
+
+    def unary(function: Any) -> Any:
+        return lambda **keywords: Function(lambda a: function(a, **keywords))
+
+    comparisons = {name: binary(getattr(torch, name.lower())) for name in ("Eq", "Ne", "Lt", "Le", "Gt", "Ge")}
+    modules = {
+        "Add": add,
+        "Sub": binary(torch.sub),
+        "Rsub": binary(torch.rsub),
+        "Mul": binary(torch.mul),
+        "Div": binary(torch.div),
+        "Pow": lambda exponent=None: Function(lambda a, *b: torch.pow(a, b[0] if b else exponent)),
+        "Maximum": binary(torch.maximum),
+        "Minimum": binary(torch.minimum),
+        **comparisons,
+        "Where": where,
+        "MaskedFill": lambda value: Function(lambda x, mask: x.masked_fill(mask.bool(), value)),
+        "Abs": unary(torch.abs), "Neg": unary(torch.neg), "Exp": unary(torch.exp), "Log": unary(torch.log),
+        "Sqrt": unary(torch.sqrt), "Rsqrt": unary(torch.rsqrt), "Sin": unary(torch.sin), "Cos": unary(torch.cos),
+        "Reciprocal": unary(torch.reciprocal), "LogicalNot": unary(torch.logical_not),
+        "Clamp": unary(torch.clamp), "Float": unary(lambda a: a.float()), "Long": unary(lambda a: a.long()),
+        "To": lambda dtype=None: Function(lambda a: a.to(getattr(torch, dtype)) if dtype else a),
+        "Subtract": binary(torch.subtract), "Multiply": binary(torch.multiply), "Divide": binary(torch.divide),
+        "TrueDivide": binary(torch.true_divide), "Clip": unary(torch.clip),
+    }
+    # torch.mul-style aliases: the function of that name
+    modules.update({f"torch.{name.lower()}": modules[name] for name in (
+        "Add", "Sub", "Rsub", "Mul", "Div", "Pow", "Maximum", "Minimum", "Eq", "Ne", "Lt", "Le", "Gt", "Ge",
+        "Where", "Abs", "Neg", "Exp", "Log", "Sqrt", "Rsqrt", "Clamp")})
+    return modules
+
+
+# the argument a scalar entry (`Mul: 0.5`) fills, per type
+OP_PRIMARY = {
+    **{name: "other" for name in ("Add", "Sub", "Rsub", "Mul", "Div", "Eq", "Ne", "Lt", "Le", "Gt", "Ge")},
+    "Pow": "exponent", "MaskedFill": "value", "To": "dtype",
+}
+OP_PRIMARY |= {f"torch.{name.lower()}": primary for name, primary in list(OP_PRIMARY.items())}
