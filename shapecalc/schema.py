@@ -169,7 +169,8 @@ class _Reader:
         inputs, positions = self.read_inputs(top, layers, leading)
         batch = top.batch if top.batch is not None or leading is None else leading[0].batch_size
         self.check_input_sizes(inputs, batch)
-        functional = top.inputs is not None or any(spec.keys.inputs is not None for spec in layers)
+        functional = top.inputs is not None or any(spec.keys.inputs is not None or spec.layer.graph_only
+                                                   for spec in layers)
         if top.outputs is not None:
             functional = True
         expect_output = top.expect.get("output") if top.expect else None

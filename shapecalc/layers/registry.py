@@ -143,6 +143,20 @@ KERAS: dict[str, str] = {
     "Maximum": "keras.merge",
     "Minimum": "keras.merge",
     "Dot": "keras.merge",
+    # graph operations (`x + 3.0`, `keras.ops.multiply(a, b)`), named by their keras.ops function
+    "ops.add": "keras.operations:Add",
+    "ops.subtract": "keras.operations:Subtract",
+    "ops.multiply": "keras.operations:Multiply",
+    "ops.divide": "keras.operations:Divide",
+    "ops.true_divide": "keras.operations:TrueDivide",
+    "ops.floor_divide": "keras.operations:FloorDivide",
+    "ops.mod": "keras.operations:Mod",
+    "ops.power": "keras.operations:Power",
+    "ops.maximum": "keras.operations:Maximum",
+    "ops.minimum": "keras.operations:Minimum",
+    "ops.negative": "keras.operations:Negative",
+    "ops.absolute": "keras.operations:Absolute",
+    "ops.abs": "keras.operations:Absolute",
     # graphs: calling an earlier layer again (shared weights)
     "Reuse": "reuse",
 }

@@ -64,6 +64,8 @@ POSITIONAL = "__positional__"
 
 def make_layer(keras: Any, type_name: str, args: dict[str, Any]) -> Any:
     args = dict(args)
+    if type_name.startswith(OPS):
+        return make_operation(type_name, args)
     positional = [args.pop(POSITIONAL)] if POSITIONAL in args else []
     for key in ("layer", "backward_layer", "cell"):  # wrapped entries; RNN's cell: an entry or a list of them
         if isinstance(args.get(key), (dict, str)):
@@ -75,6 +77,33 @@ def make_layer(keras: Any, type_name: str, args: dict[str, Any]) -> Any:
     if not trainable:  # setting True would also unfreeze a wrapper's frozen inner layer
         layer.trainable = False
     return layer
+
+
+OPS = "ops."
+
+
+def make_operation(type_name: str, args: dict[str, Any]) -> Any:
+    """`ops.add: {x2: 3.0}` as the operation `x + 3.0` makes: keras.src.ops.numpy.Add, made now (its
+    auto name is taken here, in file order), called later on the tensors with the constants in place."""
+    from keras.src.ops import numpy as keras_numpy
+
+    function = type_name[len(OPS):]
+    class_name = {"abs": "Absolute"}.get(function) or "".join(part.title() for part in function.split("_"))
+    operation = getattr(keras_numpy, class_name)(name=args.pop("name", None))
+    operation.file_constants = [args.get("x1"), args.get("x2", args.get(POSITIONAL))]
+    return operation
+
+
+def call_operation(operation: Any, sources: list[Any]) -> Any:
+    """Call an operation as code would: each constant in its place, the tensors in order in the other
+    places, any tensor left over after them (Keras refuses a wrong count itself)."""
+    import inspect
+
+    arity = len(inspect.signature(operation.call).parameters)
+    tensors = list(sources)
+    operands = [value if value is not None else tensors.pop(0)
+                for value in operation.file_constants[:arity] if value is not None or tensors]
+    return operation(*operands, *tensors)
 
 
 def make_inner(keras: Any, entry: Any) -> Any:
@@ -126,7 +155,8 @@ def _build(data: dict[str, Any]) -> KerasReference:
     keras.utils.clear_session()
     reference = KerasReference()
     batch = data.get("batch")
-    functional = "inputs" in data or "outputs" in data or any(entry_parts(e)[0] == "Reuse" for e in data["layers"]) or any(
+    functional = "inputs" in data or "outputs" in data or any(
+        entry_parts(e)[0] == "Reuse" or entry_parts(e)[0].startswith(OPS) for e in data["layers"]) or any(
         isinstance(e, dict) and isinstance(next(iter(e.values())), dict) and "inputs" in next(iter(e.values()))
         or isinstance(e, dict) and "inputs" in e
         for e in data["layers"]
@@ -140,13 +170,14 @@ def _build(data: dict[str, Any]) -> KerasReference:
     relevant = [node for nodes in getattr(model, "_nodes_by_depth", {}).values() for node in nodes]
     reference.connected_column = functional and not _sequential_like(model, relevant)
     for layer in model.layers if not functional else model._operations:
-        trainable = sum(int(_size(w)) for w in layer.trainable_weights)
-        non_trainable = sum(int(_size(w)) for w in layer.non_trainable_weights)
+        trainable = sum(int(_size(w)) for w in getattr(layer, "trainable_weights", []))  # an operation has none
+        non_trainable = sum(int(_size(w)) for w in getattr(layer, "non_trainable_weights", []))
         out = layer._inbound_nodes[-1].outputs if functional else layer.output  # the summary shows the last call
         if isinstance(out, (list, tuple)) and len(out) == 1:
             out = out[0]
         reference.layers.append(KerasLayer(layer.name, type(layer).__name__, shape_of(out),
-                                           layer.count_params(), trainable, non_trainable,
+                                           layer.count_params() if hasattr(layer, "count_params") else 0,
+                                           trainable, non_trainable,
                                            _connections(layer, relevant)))
     reference.trainable = sum(int(_size(w)) for w in model.trainable_weights)
     reference.non_trainable = sum(int(_size(w)) for w in model.non_trainable_weights)
@@ -237,7 +268,9 @@ def _call_ready(keras: Any, pending: list, keys: dict, made: dict[str, Any], out
         layer = made[layer] if isinstance(layer, str) else layer
         sources = [_tensor(n, outputs_of, calls) for n in keys[index][1]]
         try:
-            if type(layer).__name__ in ("MultiHeadAttention", "GroupedQueryAttention"):  # (query, value[, key])
+            if hasattr(layer, "file_constants"):  # a graph operation of the file (`ops.add`, ...)
+                output = call_operation(layer, sources)
+            elif type(layer).__name__ in ("MultiHeadAttention", "GroupedQueryAttention"):  # (query, value[, key])
                 output = layer(*sources)
             elif len(sources) > 1 and isinstance(layer, (keras.layers.RNN, keras.layers.Bidirectional)):
                 # [sequence, *initial states]

@@ -42,8 +42,10 @@ def layer_rows(framework: str) -> list[str]:
         module, _, class_name = target.partition(":")
         cls = registry.lookup(framework, type_name)
         assert cls is not None
-        if class_name and class_name != type_name:
-            rule = f"alias of `{class_name}`"
+        written = getattr(cls, "written", None)  # an operation is written as its keras.ops function
+        canonical = written() if written else class_name or type_name
+        if canonical != type_name:
+            rule = f"alias of `{canonical}`"
         else:
             rule = rule_text(own_docstring(cls) or "")
         rows.append(f"| `{type_name}` | `{module}` | {rule} |")
