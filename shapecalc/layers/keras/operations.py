@@ -31,7 +31,7 @@ from __future__ import annotations
 from typing import ClassVar
 
 from shapecalc.broadcast import broadcast_shapes
-from shapecalc.layers.args import AnyInt
+from shapecalc.arguments.types import AnyInt
 from shapecalc.layers.base import Layer, Why
 from shapecalc.shapes import Shape, ShapeError, format_shape
 
@@ -61,7 +61,7 @@ class _Binary(_Operation):
 
     def check(self) -> None:
         if self.x1 is not None and self.x2 is not None:
-            from shapecalc.layers.base import ArgumentError
+            from shapecalc.arguments.types import ArgumentError
 
             raise ArgumentError("x2", f"{self.written()} of two constants ({self.x1}, {self.x2}) is a number, "
                                       "not a tensor: at least one operand must be a tensor input")

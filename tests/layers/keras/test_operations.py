@@ -10,7 +10,8 @@ from __future__ import annotations
 
 import pytest
 
-from shapecalc.layers.base import ArgumentError, Why
+from shapecalc.arguments.types import ArgumentError
+from shapecalc.layers.base import Why
 from shapecalc.layers.registry import lookup
 from shapecalc.shapes import ShapeError
 
