@@ -30,8 +30,8 @@ from __future__ import annotations
 
 from typing import ClassVar
 
-from shapecalc.broadcast import broadcast_shapes
 from shapecalc.arguments.types import AnyInt
+from shapecalc.broadcast import broadcast_shapes
 from shapecalc.layers.base import Layer, Why
 from shapecalc.shapes import Shape, ShapeError, format_shape
 
