@@ -41,6 +41,7 @@ class TopLevel(Declared):
     layers: list[Any]
     outputs: str | list[str] | None = None  # one name may be written without the list
     expect: dict[Literal["output"], list[Dim] | list[list[Dim]]] | None = None
+    custom_layers: dict[str, Any] | None = None  # classes of the user's own (layers/custom.py)
 
 
 class LayerKeys(Declared):
@@ -141,6 +142,7 @@ class _Reader:
         self.lookup = lookup  # imported here, not per layer entry (the registry is imported lazily)
         self.doc_framework = _framework_written(document.data)
         self.no_common_keys: LayerKeys | None = None  # the one LayerKeys of every entry writing none (it is frozen)
+        self.undeclared: set[str] = set()  # custom layers whose declaration was refused: their entries stay quiet
 
     def problem(self, code: str, message: str, path: DocPath, layer: str | None = None) -> None:
         line, column = self.doc.locate(path)
@@ -162,6 +164,8 @@ class _Reader:
             self.problem("SC008", f"{len(top.layers):,} layers is more than the {MAX_LAYERS:,} allowed", ("layers",))
             return None
         self.check_names(top)
+        if top.custom_layers:
+            self.declare_custom_layers(top.custom_layers, top.framework)
         leading = self.leading_input(top)
         skip = 1 if leading is not None else 0
         layers = [spec for i, entry in enumerate(top.layers) if i >= skip
@@ -188,6 +192,20 @@ class _Reader:
             document=self.doc,
             expect_position=self.doc.locate(("expect", "output")),
         )
+
+    def declare_custom_layers(self, declarations: dict[str, Any], framework: str) -> None:
+        """The classes `custom_layers:` declares, looked up before the registry's (layers/custom.py)."""
+        from shapecalc.layers.custom import DeclarationError, declare
+
+        declared = {}
+        for name, declaration in declarations.items():
+            try:
+                declared[name] = declare(name, declaration, framework)
+            except DeclarationError as error:
+                self.undeclared.add(name)
+                self.problem(error.code, error.message, ("custom_layers", name, *error.where))
+        registry_lookup = self.lookup
+        self.lookup = lambda framework, type_name: declared.get(type_name) or registry_lookup(framework, type_name)
 
     def check_names(self, top: TopLevel) -> None:
         """The model's name is printed as written: plain one-line text only (input names are keys,
@@ -291,6 +309,8 @@ class _Reader:
         """SC002 with the nearest known name, and the other framework's when the name belongs there."""
         from shapecalc.layers.registry import TABLES, suggest
 
+        if type_name in self.undeclared:
+            return
         hint = suggest(framework, type_name)
         hint_text = f"; did you mean {hint}?" if hint else ""
         if framework == "keras" and isinstance(type_name, str) and type_name in TABLES["pytorch"]:
@@ -438,12 +458,10 @@ class _Reader:
     def unknown_key_message(self, what: str, argument: str | None) -> str:
         import difflib
 
-        from shapecalc.layers.registry import lookup
-
         if what == "model file":
             known = list(TopLevel.model_fields)
         else:
-            cls = lookup(self.doc_framework, what)
+            cls = self.lookup(self.doc_framework, what)
             written = [info.alias or name for name, info in cls.model_fields.items()] if cls else []
             known = written + list(COMMON_KEYS)  # an alias is how the file writes an argument
         close = difflib.get_close_matches(str(argument), known, n=1, cutoff=0.6)

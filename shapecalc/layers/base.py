@@ -70,6 +70,7 @@ class Layer(Declared):
     framework: ClassVar[str] = "keras"
     nested_entries: ClassVar[tuple[str, ...]] = ()  # arguments holding a layer entry (wrappers' `layer:`)
     built_sublayers: ClassVar[tuple[str, ...]] = ()  # name prefixes of unnamed sublayers Keras makes at build
+    user_declared: ClassVar[bool] = False  # declared in the file (`custom_layers:`), marked in the summary
     graph_only: ClassVar[bool] = False  # exists only in functional models (Keras operations): makes the file one
 
     @classmethod

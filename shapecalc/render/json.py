@@ -19,6 +19,12 @@ def _shape(shape: Any) -> Any:
 
 
 def layer_json(row: Row) -> dict[str, Any]:
+    if row.spec is not None and row.spec.layer.user_declared:  # a class the file declared (custom_layers:)
+        return {**_layer_json(row), "custom": True}
+    return _layer_json(row)
+
+
+def _layer_json(row: Row) -> dict[str, Any]:
     return {
         "name": row.name,
         "type": row.type,

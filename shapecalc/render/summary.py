@@ -13,6 +13,8 @@ from shapecalc.engine import Analysis, Row
 from shapecalc.shapes import Shape, format_shape
 
 BYTES_PER_PARAM = 4  # float32, as Keras counts weight memory
+DECLARED_MARK = "*"  # after a user-declared layer's type; the footnote says what it means
+DECLARED_NOTE = f"{DECLARED_MARK} declared in the file (custom_layers:): shape and parameters as declared there"
 
 
 @dataclass(frozen=True)
@@ -40,6 +42,11 @@ def shape_text(shape: Shape | list[Shape]) -> str:
     return format_shape(shape)
 
 
+def user_declared(row: Row) -> bool:
+    """Whether the row's layer is a class the file declared (`custom_layers:`), not the framework's."""
+    return row.spec is not None and row.spec.layer.user_declared
+
+
 def connected_text(row: Row) -> str:
     """Keras's "Connected to": every call's inputs as `layer[call][tensor]`, or '-' for none."""
     return ", ".join(f"{name}[{call}][{tensor}]" for name, call, tensor in row.connections) or "-"
@@ -52,8 +59,11 @@ def summary_text(analysis: Analysis) -> SummaryText:
         header.append("Connected to")
         align.append("left")
     rows = []
+    declared = False
     for row in analysis.rows:
-        cells = [f"{row.name} ({row.type})", shape_text(row.output_shape), f"{row.params.total:,}"]
+        mark = DECLARED_MARK if user_declared(row) else ""
+        declared = declared or bool(mark)
+        cells = [f"{row.name} ({row.type}){mark}", shape_text(row.output_shape), f"{row.params.total:,}"]
         if analysis.connected_column:
             cells.append(connected_text(row))
         rows.append(cells)
@@ -63,4 +73,6 @@ def summary_text(analysis: Analysis) -> SummaryText:
         f"Trainable params: {totals.trainable:,} ({readable_size(totals.trainable)})",
         f"Non-trainable params: {totals.non_trainable:,} ({readable_size(totals.non_trainable)})",
     ]
+    if declared:
+        lines.append(DECLARED_NOTE)
     return SummaryText(f'Model: "{analysis.model}"', header, align, rows, lines)

@@ -73,7 +73,8 @@ def make_layer(keras: Any, type_name: str, args: dict[str, Any]) -> Any:
         elif key == "cell" and isinstance(args.get(key), list):
             args[key] = [make_inner(keras, entry) for entry in args[key]]
     trainable = args.pop("trainable", True)
-    layer = getattr(keras.layers, type_name)(*positional, **args)
+    cls = declared_class(type_name) or getattr(keras.layers, type_name)
+    layer = cls(*positional, **args)
     if not trainable:  # setting True would also unfreeze a wrapper's frozen inner layer
         layer.trainable = False
     return layer
@@ -104,6 +105,18 @@ def call_operation(operation: Any, sources: list[Any]) -> Any:
     operands = [value if value is not None else tensors.pop(0)
                 for value in operation.file_constants[:arity] if value is not None or tensors]
     return operation(*operands, *tensors)
+
+
+DECLARED: set[str] = set()  # the custom layers the file being built declares (custom_layers:)
+
+
+def declared_class(type_name: str) -> Any:
+    """The real class behind a custom layer the file declares (tests/differential/custom_layers.py)."""
+    if type_name not in DECLARED:
+        return None
+    from tests.differential.custom_layers import keras_classes
+
+    return keras_classes()[type_name]
 
 
 def make_inner(keras: Any, entry: Any) -> Any:
@@ -153,6 +166,8 @@ def _build(data: dict[str, Any]) -> KerasReference:
     import keras
 
     keras.utils.clear_session()
+    DECLARED.clear()
+    DECLARED.update(data.get("custom_layers") or {})
     reference = KerasReference()
     batch = data.get("batch")
     functional = "inputs" in data or "outputs" in data or any(

@@ -133,8 +133,11 @@ def make_module(torch: Any, type_name: str, args: dict[str, Any]) -> Any:
     forward_args = {}
     if type_name.startswith("MaxUnpool") and "output_size" in args:
         forward_args["output_size"] = args.pop("output_size")
-    cls = joins.get(type_name) or getattr(nn, type_name)
+    cls = joins.get(type_name) or DECLARED.get(type_name) or getattr(nn, type_name)
     return cls(**args), forward_args
+
+
+DECLARED: dict[str, Any] = {}  # the custom modules the file being built declares, as real torch classes
 
 
 def first_tensor(output: Any) -> Any:
@@ -206,6 +209,11 @@ def build(data: dict[str, Any]) -> TorchReference:
     import torch
 
     reference = TorchReference()
+    DECLARED.clear()
+    if data.get("custom_layers"):
+        from tests.differential.custom_layers import torch_classes
+
+        DECLARED.update({name: torch_classes()[name] for name in data["custom_layers"]})
     batch = data.get("batch") or 1
     if "inputs" in data:
         tensors = {name: torch.zeros((batch, *shape)) for name, shape in data["inputs"].items()}
@@ -237,7 +245,8 @@ def build(data: dict[str, Any]) -> TorchReference:
             tensors[name] = produced
         if entries[index][0] == "Reuse":
             continue
-        module.requires_grad_(args.get("trainable", True))  # after the call: Lazy modules have parameters only then
+        if not args.get("trainable", True):  # after the call: Lazy modules have parameters only then
+            module.requires_grad_(False)  # (only to freeze: a module's own frozen parameters stay frozen)
         modules[name] = (module, type_name)
         params = sum(p.numel() for p in module.parameters())
         trainable_params = sum(p.numel() for p in module.parameters() if p.requires_grad)
