@@ -22,56 +22,18 @@ from shapecalc.diagnostics import Diagnostic
 from shapecalc.gcpause import paused_gc
 from shapecalc.layers.base import Params, Why
 from shapecalc.limits import check_layer
-from shapecalc.schema import LayerSpec, ModelSpec, SchemaErrors
-from shapecalc.shapes import Axis, Shape, ShapeError, format_shape
+from shapecalc.model import (
+    INPUT_TYPE,
+    Analysis,
+    Connection,
+    InvalidModel,
+    LayerSpec,
+    ModelSpec,
+    Row,
+)
+from shapecalc.shapes import Shape, ShapeError, format_shape
 
-INPUT_TYPE = "InputLayer"
 REUSE_TYPE = "Reuse"
-
-Connection = tuple[str, int, int]  # (layer name, call index, tensor index), Keras's name[node][tensor]
-
-
-@dataclass(slots=True)
-class Row:
-    """One line of the summary: a layer (or an InputLayer) and what it produced."""
-
-    name: str
-    type: str
-    output_shape: Shape | list[Shape]
-    params: Params
-    inputs: list[str]
-    line: int
-    column: int
-    steps: list[str] = field(default_factory=list)
-    axes: list[Axis] = field(default_factory=list)
-    input_shapes: list[Shape] = field(default_factory=list)
-    spec: LayerSpec | None = None
-    connections: list[Connection] = field(default_factory=list)
-
-    @property
-    def main_shape(self) -> Shape:
-        """The output that downstream layers receive (the first, for several outputs)."""
-        shape = self.output_shape
-        return shape[0] if isinstance(shape, list) else shape
-
-
-@dataclass
-class Analysis:
-    """Everything `summarize`, `check` and `explain` report about one model file."""
-
-    path: str
-    model: str
-    framework: str
-    functional: bool
-    rows: list[Row]
-    diagnostics: list[Diagnostic]
-    totals: Params
-    input_names: list[str] = field(default_factory=list)
-    output_names: list[str] = field(default_factory=list)
-    connected_column: bool = False  # Keras adds "Connected to" unless the graph is a plain chain
-
-    def row(self, name: str) -> Row | None:
-        return next((row for row in self.rows if row.name == name), None)
 
 
 @dataclass(slots=True)
@@ -104,7 +66,7 @@ class Call:
 
 
 def analyze(spec: ModelSpec) -> Analysis:
-    """Compute every layer's output shape and parameters; raise SchemaErrors for graph problems."""
+    """Compute every layer's output shape and parameters; raise InvalidModel for graph problems."""
     with paused_gc():
         name_layers(spec)
         nodes = build_graph(spec)
@@ -147,7 +109,7 @@ def _next_name(prefix: str, counters: dict[str, int]) -> str:
 
 
 def build_graph(spec: ModelSpec) -> dict[str, Node]:
-    """Nodes by name, each source resolved; SC005/SC006 problems are raised as SchemaErrors."""
+    """Nodes by name, each source resolved; SC005/SC006 problems are raised as InvalidModel."""
     problems: list[Diagnostic] = []
     nodes: dict[str, Node] = {}
     for name, shape in spec.inputs.items():
@@ -181,7 +143,7 @@ def build_graph(spec: ModelSpec) -> dict[str, Node]:
             problems.append(Diagnostic("SC005", f"output {name!r} is not a layer or input of this model"
                                        f"{_hint(name, nodes)}", None, line, column, spec.path))
     if problems:
-        raise SchemaErrors(sorted(problems, key=Diagnostic.sort_key))
+        raise InvalidModel(sorted(problems, key=Diagnostic.sort_key))
     return nodes
 
 
@@ -305,7 +267,7 @@ def evaluation_order(spec: ModelSpec, nodes: dict[str, Node]) -> list[str]:
             elif state.get(link[0]) == 1:
                 cycle = [entry for entry, _ in stack]
                 cycle = cycle[cycle.index(link[0]):] + [link[0]]
-                raise SchemaErrors([_at(spec, nodes[name].spec, "SC007",
+                raise InvalidModel([_at(spec, nodes[name].spec, "SC007",
                                         f"{name}: cycle in the layer graph: {' -> '.join(reversed(cycle))}")])
             elif not state.get(link[0]):
                 state[link[0]] = 1

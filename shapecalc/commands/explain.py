@@ -17,7 +17,7 @@ from typing import TextIO
 from shapecalc.commands.pipeline import analyze_path
 from shapecalc.commands.summarize import wants_colour
 from shapecalc.diagnostics import Diagnostic
-from shapecalc.engine import Analysis, Row
+from shapecalc.model import Analysis, Row
 from shapecalc.render.summary import readable_size, shape_text
 
 Line = tuple[str, str]  # text, style ("" for plain)

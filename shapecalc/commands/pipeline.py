@@ -7,7 +7,7 @@ import sys
 from dataclasses import dataclass, field
 
 from shapecalc.diagnostics import Diagnostic, exit_code
-from shapecalc.engine import Analysis
+from shapecalc.model import Analysis
 
 
 @dataclass
@@ -39,8 +39,9 @@ def report_internal_error(path: str, error: Exception) -> None:
 def analyze_path(path: str) -> Outcome:
     """Read, validate and analyse one model file; never raises for anything a file can contain."""
     from shapecalc.engine import analyze
-    from shapecalc.schema import SchemaErrors, load_model
+    from shapecalc.model import InvalidModel
     from shapecalc.source import SourceError, read_file
+    from shapecalc.validate import load_model
 
     try:
         document = read_file(path)
@@ -53,5 +54,5 @@ def analyze_path(path: str) -> Outcome:
     except SourceError as error:
         problem = Diagnostic(error.code, error.message, None, error.line, error.column, path)
         return Outcome(path, None, [problem])
-    except SchemaErrors as errors:
+    except InvalidModel as errors:
         return Outcome(path, None, errors.diagnostics)

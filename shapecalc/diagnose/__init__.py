@@ -14,8 +14,7 @@ import os
 
 from shapecalc.diagnose.model import Model
 from shapecalc.diagnostics import Diagnostic
-from shapecalc.engine import Analysis
-from shapecalc.schema import ModelSpec
+from shapecalc.model import Analysis, ModelSpec
 
 
 def _passes() -> list:

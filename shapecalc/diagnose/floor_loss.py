@@ -22,8 +22,8 @@ from shapecalc.diagnose.model import (
     unit_names,
     window_label,
 )
-from shapecalc.engine import Row
 from shapecalc.layers.base import Layer, Why
+from shapecalc.model import Row
 from shapecalc.shapes import Axis
 
 

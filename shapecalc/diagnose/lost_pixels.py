@@ -32,7 +32,7 @@ from shapecalc.diagnose.model import (
     variant,
 )
 from shapecalc.diagnostics import Severity
-from shapecalc.engine import Row
+from shapecalc.model import Row
 from shapecalc.shapes import format_shape
 
 SEARCH_STEPS = 64

@@ -11,9 +11,8 @@ import dataclasses
 from dataclasses import dataclass, field
 
 from shapecalc.diagnostics import Diagnostic, Severity
-from shapecalc.engine import INPUT_TYPE, Analysis, Row
 from shapecalc.layers.base import Layer, Why
-from shapecalc.schema import LayerSpec, ModelSpec, SchemaErrors
+from shapecalc.model import INPUT_TYPE, Analysis, InvalidModel, LayerSpec, ModelSpec, Row
 from shapecalc.shapes import Axis, Shape
 
 AXIS_LABELS = {1: ["W"], 2: ["H", "W"], 3: ["D", "H", "W"]}
@@ -286,6 +285,6 @@ def reanalyze(
     changed = dataclasses.replace(spec, inputs=inputs if inputs is not None else spec.inputs, layers=layers)
     try:
         analysis = analyze(changed)
-    except SchemaErrors:
+    except InvalidModel:
         return None
     return Model.of(analysis, changed)

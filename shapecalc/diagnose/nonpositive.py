@@ -11,7 +11,7 @@ from __future__ import annotations
 import dataclasses
 
 from shapecalc.diagnose.model import Model, reanalyze, spatial, try_layer
-from shapecalc.schema import LayerSpec
+from shapecalc.model import LayerSpec
 from shapecalc.shapes import Shape, format_shape
 
 KERNEL_FIELDS = ("kernel_size", "pool_size")

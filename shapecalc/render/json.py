@@ -8,8 +8,8 @@ from collections.abc import Callable
 from typing import Any
 
 from shapecalc.diagnostics import Diagnostic
-from shapecalc.engine import Analysis, Row
 from shapecalc.gcpause import paused_gc
+from shapecalc.model import Analysis, Row
 
 
 def _shape(shape: Any) -> Any:

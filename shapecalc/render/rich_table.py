@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import TextIO
 
-from shapecalc.engine import Analysis
+from shapecalc.model import Analysis
 from shapecalc.render.summary import summary_text
 from shapecalc.render.text import column_widths, diagnostic_line
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from shapecalc.engine import Analysis, Row
+from shapecalc.model import Analysis, Row
 from shapecalc.shapes import Shape, format_shape
 
 BYTES_PER_PARAM = 4  # float32, as Keras counts weight memory

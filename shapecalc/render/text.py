@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from shapecalc.diagnostics import Diagnostic
-from shapecalc.engine import Analysis
+from shapecalc.model import Analysis
 from shapecalc.render.summary import SummaryText, summary_text
 
 MIN_WIDTHS = {3: [31, 22, 13], 4: [28, 24, 11, 24]}

@@ -106,12 +106,12 @@ def test_dropped_pixels_are_pointed_out() -> None:
     assert "a = (7 - 2) mod 2 = 1" in result.stdout
 
 
-def test_calc_imports_no_schema_or_layers() -> None:
+def test_calc_imports_no_validator_or_layers() -> None:
     import subprocess
 
     code = ("import sys\nfrom shapecalc.cli import app\ntry:\n    app(['calc', 'conv', '28', '--kernel', '3'])\n"
             "except SystemExit:\n    pass\n"
-            "print(sorted(m for m in sys.modules if m.startswith(('shapecalc.schema', 'shapecalc.layers', "
+            "print(sorted(m for m in sys.modules if m.startswith(('shapecalc.validate', 'shapecalc.model', 'shapecalc.layers', "
             "'shapecalc.engine'))))")
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert done.stdout.strip().splitlines()[-1] == "[]"

@@ -13,11 +13,12 @@ from pathlib import Path
 import pytest
 
 from shapecalc.commands.pipeline import analyze_path
-from shapecalc.engine import Analysis, resolve
+from shapecalc.engine import resolve
+from shapecalc.model import Analysis
 from shapecalc.render.json import document
 from shapecalc.render.summary import connected_text, summary_text
-from shapecalc.schema import load_model
 from shapecalc.source import read_file
+from shapecalc.validate import load_model
 
 SIAMESE = """
 inputs:

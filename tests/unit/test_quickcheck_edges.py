@@ -18,7 +18,7 @@ from shapecalc.arguments.types import (
     Rate,
     Setting,
 )
-from shapecalc.schema import LayerKeys, ShapeSpec
+from shapecalc.model import LayerKeys, ShapeSpec
 
 MAX = 2**40
 

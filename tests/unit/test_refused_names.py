@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from shapecalc.schema import SchemaErrors, load_model
+from shapecalc.model import InvalidModel
 from shapecalc.source import parse_text
+from shapecalc.validate import load_model
 
 CASES = {
     # Keras: the second unnamed Conv2D of a fresh session is conv2d_1; a named layer takes no counter.
@@ -25,7 +26,7 @@ CASES = {
 
 @pytest.mark.parametrize("text, name", CASES.values(), ids=CASES.keys())
 def test_refused_layer_is_named(text, name):
-    with pytest.raises(SchemaErrors) as caught:
+    with pytest.raises(InvalidModel) as caught:
         load_model(parse_text(text))
     (problem,) = caught.value.diagnostics
     assert problem.code == "SC004"

@@ -59,11 +59,11 @@ def test_value_count_limit_is_located(monkeypatch):
 
 
 def test_layer_count_limit(monkeypatch):
-    import shapecalc.schema as schema
+    import shapecalc.validate as validate
 
-    monkeypatch.setattr(schema, "MAX_LAYERS", 10)
-    with pytest.raises(schema.SchemaErrors) as caught:
-        schema.load_model(parse_text("input: [4]\nlayers:\n" + "  - Activation: relu\n" * 11))
+    monkeypatch.setattr(validate, "MAX_LAYERS", 10)
+    with pytest.raises(validate.InvalidModel) as caught:
+        validate.load_model(parse_text("input: [4]\nlayers:\n" + "  - Activation: relu\n" * 11))
     (problem,) = caught.value.diagnostics
     assert (problem.code, problem.line) == ("SC008", 2) and "11 layers" in problem.message
 

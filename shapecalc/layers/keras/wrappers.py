@@ -1,6 +1,6 @@
 """Keras wrappers: Bidirectional and TimeDistributed, each holding an ordinary layer entry under `layer:`.
 
-The schema validates the wrapped entry like any other (its class from the
+The validator (validate.py) validates the wrapped entry like any other (its class from the
 registry, errors located at its own keys) and hands the wrapper a LayerSpec.
 Keras constructs the wrapped layer before the wrapper, so it takes its auto
 name first (a later standalone LSTM becomes `lstm_1`); the summary shows only
@@ -13,22 +13,18 @@ the wrapper's row.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, ClassVar, Literal
+from typing import Any, ClassVar, Literal
 
 from shapecalc.arguments.types import ArgumentError
 from shapecalc.layers.base import Layer, Params, Why
+from shapecalc.model import LayerSpec
 from shapecalc.shapes import Shape, ShapeError, format_shape
-
-if TYPE_CHECKING:
-    from shapecalc.schema import LayerSpec
 
 RECURRENT_FLAGS = ("stateful", "return_sequences", "return_state")
 
 
 def wrapped(entry: Any, argument: str) -> LayerSpec:
-    """The validated LayerSpec the schema put in `argument`, or the refusal if it is not one."""
-    from shapecalc.schema import LayerSpec
-
+    """The validated LayerSpec the validator put in `argument`, or the refusal if it is not one."""
     if not isinstance(entry, LayerSpec):
         raise ArgumentError(argument, f"`{argument}` must be a layer entry, e.g. `{{LSTM: {{units: 16}}}}`")
     return entry

@@ -17,9 +17,10 @@ from pydantic import ValidationError
 from shapecalc.arguments.types import ArgumentError
 from shapecalc.layers.base import Layer, Params, Why
 from shapecalc.layers.registry import lookup
-from shapecalc.schema import SchemaErrors, load_model
+from shapecalc.model import InvalidModel
 from shapecalc.shapes import ShapeError
 from shapecalc.source import parse_text
+from shapecalc.validate import load_model
 
 N = None
 
@@ -205,7 +206,7 @@ WRAPPER_REFUSALS: list[tuple[str, str, tuple[str, int, int]]] = [
 @pytest.mark.parametrize(("text", "expected"), [row[1:] for row in WRAPPER_REFUSALS],
                          ids=[row[0] for row in WRAPPER_REFUSALS])
 def test_wrapper_refusals_are_located(text, expected) -> None:
-    with pytest.raises(SchemaErrors) as raised:
+    with pytest.raises(InvalidModel) as raised:
         load_model(parse_text(text, "case.yaml"))
     found = [(d.code, d.line, d.column) for d in raised.value.diagnostics]
     assert expected in found, found

@@ -7,24 +7,21 @@ diagnostic (exit 2). Shapes are not computed here; that is the engine's job.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from typing import Any, Literal
 
 from shapecalc.arguments.declarative import Declared, validation_error
 from shapecalc.arguments.quickcheck import validated
-from shapecalc.arguments.types import MAX_SIZE, ArgumentError, PositiveInt
+from shapecalc.arguments.types import ArgumentError, PositiveInt
 from shapecalc.diagnostics import Diagnostic
 from shapecalc.gcpause import paused_gc
 from shapecalc.layers.base import Layer
+from shapecalc.model import DimSpec, InvalidModel, LayerKeys, LayerSpec, ModelSpec, ShapeSpec
 from shapecalc.source import DocPath, Document
 
 MAX_LAYERS = 200_000  # generated models of 100,000 layers must summarize (the scale budget); past this, refused
 MAX_NAME = 200
 MAX_PROBLEMS = 100  # the rest of a file this broken would only repeat what these say, slowly
 MAX_WRAPPING = 8  # wrappers within wrappers (TimeDistributed of Bidirectional of ...)
-
-Dim = PositiveInt | None
-ShapeSpec = list[Dim]
 
 COMMON_KEYS = ("name", "inputs", "trainable", "expect", "input_shape", "batch_size", "dtype")
 _COMMON_KEY_SET = frozenset(COMMON_KEYS)
@@ -40,20 +37,8 @@ class TopLevel(Declared):
     batch: PositiveInt | None = None
     layers: list[Any]
     outputs: str | list[str] | None = None  # one name may be written without the list
-    expect: dict[Literal["output"], list[Dim] | list[list[Dim]]] | None = None
+    expect: dict[Literal["output"], list[DimSpec] | list[list[DimSpec]]] | None = None
     custom_layers: dict[str, Any] | None = None  # classes of the user's own (layers/custom.py)
-
-
-class LayerKeys(Declared):
-    """The keys every layer accepts besides its own arguments."""
-
-    name: str | None = None
-    inputs: list[str] | None = None
-    trainable: bool = True
-    expect: ShapeSpec | list[ShapeSpec] | None = None
-    input_shape: ShapeSpec | None = None
-    batch_size: PositiveInt | None = None
-    dtype: str | None = None
 
 
 INPUT_TYPES = ("Input", "InputLayer")
@@ -67,61 +52,19 @@ class InputEntry(Declared):
     batch_size: PositiveInt | None = None
 
 
-@dataclass
-class LayerSpec:
-    """One layer entry of the file, validated."""
-
-    index: int
-    type_name: str
-    layer: Layer
-    keys: LayerKeys
-    path: DocPath  # the entry in the document
-    args_path: DocPath  # where its arguments (and `name`, `inputs`, ...) are written
-    line: int
-    column: int
-    name: str = ""  # filled by the engine: given or Keras's auto name
-
-
-@dataclass
-class ModelSpec:
-    """A validated model file, ready for the engine."""
-
-    path: str
-    framework: str
-    name: str | None
-    inputs: dict[str, tuple[int | None, ...]]
-    input_positions: dict[str, tuple[int, int]]
-    batch: int | None
-    layers: list[LayerSpec]
-    outputs: list[str] | None
-    expect_output: list[Any] | None
-    functional: bool
-    document: Document
-    expect_position: tuple[int, int] = (1, 1)
-    diagnostics: list[Diagnostic] = field(default_factory=list)
-
-
-class SchemaErrors(Exception):
-    """The file is not a valid model file; carries every located problem found."""
-
-    def __init__(self, diagnostics: list[Diagnostic]):
-        super().__init__("; ".join(d.message for d in diagnostics))
-        self.diagnostics = diagnostics
-
-
 def load_model(document: Document) -> ModelSpec:
-    """Validate a parsed document into a ModelSpec, or raise SchemaErrors listing every problem."""
-    reader = _Reader(document)
+    """Validate a parsed document into a ModelSpec, or raise InvalidModel listing every problem."""
+    validator = _Validator(document)
     try:
         with paused_gc():  # reading keeps ~10 new objects per layer
-            spec = reader.read()
+            spec = validator.read()
     except _TooManyProblems:
-        last = reader.problems[-1]
-        reader.problems.append(Diagnostic("SC008", f"{MAX_PROBLEMS} problems found: reading stopped here; fix these first",
-                                          None, last.line, last.column, document.path))
+        last = validator.problems[-1]
+        validator.problems.append(Diagnostic("SC008", f"{MAX_PROBLEMS} problems found: reading stopped here; fix these first",
+                                             None, last.line, last.column, document.path))
         spec = None
-    if reader.problems:
-        raise SchemaErrors(sorted(reader.problems, key=Diagnostic.sort_key))
+    if validator.problems:
+        raise InvalidModel(sorted(validator.problems, key=Diagnostic.sort_key))
     assert spec is not None
     return spec
 
@@ -130,7 +73,7 @@ class _TooManyProblems(Exception):
     """Raised once MAX_PROBLEMS are found: a file of thousands of broken layers is reported up to there."""
 
 
-class _Reader:
+class _Validator:
     def __init__(self, document: Document):
         from shapecalc.layers.registry import lookup
 
@@ -510,4 +453,4 @@ def _short_repr(value: Any) -> str:
     return text if len(text) <= 60 else text[:57] + "..."
 
 
-__all__ = ["MAX_SIZE", "LayerSpec", "ModelSpec", "SchemaErrors", "load_model"]
+__all__ = ["load_model"]
