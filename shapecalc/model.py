@@ -19,8 +19,8 @@ from shapecalc.arguments.types import PositiveInt
 if TYPE_CHECKING:
     from shapecalc.diagnostics import Diagnostic
     from shapecalc.layers.base import Layer, Params
+    from shapecalc.reading import DocPath, Document
     from shapecalc.shapes import Axis, Shape
-    from shapecalc.source import DocPath, Document
 
 DimSpec = PositiveInt | None  # one axis as a file writes it: a size, or null for unknown
 ShapeSpec = list[DimSpec]  # a shape as a file writes it, without the batch axis

@@ -16,7 +16,7 @@ from shapecalc.diagnostics import Diagnostic
 from shapecalc.gcpause import paused_gc
 from shapecalc.layers.base import Layer
 from shapecalc.model import DimSpec, InvalidModel, LayerKeys, LayerSpec, ModelSpec, ShapeSpec
-from shapecalc.source import DocPath, Document
+from shapecalc.reading import DocPath, Document
 
 MAX_LAYERS = 200_000  # generated models of 100,000 layers must summarize (the scale budget); past this, refused
 MAX_NAME = 200

@@ -40,7 +40,7 @@ def analyze_path(path: str) -> Outcome:
     """Read, validate and analyse one model file; never raises for anything a file can contain."""
     from shapecalc.engine import analyze
     from shapecalc.model import InvalidModel
-    from shapecalc.source import SourceError, read_file
+    from shapecalc.reading import SourceError, read_file
     from shapecalc.validate import load_model
 
     try:

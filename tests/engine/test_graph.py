@@ -15,9 +15,9 @@ import pytest
 from shapecalc.commands.pipeline import analyze_path
 from shapecalc.engine import resolve
 from shapecalc.model import Analysis
+from shapecalc.reading import read_file
 from shapecalc.render.json import document
 from shapecalc.render.summary import connected_text, summary_text
-from shapecalc.source import read_file
 from shapecalc.validate import load_model
 
 SIAMESE = """

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from shapecalc.model import InvalidModel
-from shapecalc.source import parse_text
+from shapecalc.reading import parse_text
 from shapecalc.validate import load_model
 
 CASES = {

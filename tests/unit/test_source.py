@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from shapecalc.source import SourceError, parse_text
+from shapecalc.reading import SourceError, parse_text
 
 TEXT = """model: x
 input: [28, 28, 1]
@@ -50,9 +50,9 @@ def test_billion_laughs_is_bounded():
 
 
 def test_value_count_limit_is_located(monkeypatch):
-    import shapecalc.source as source
+    import shapecalc.reading.document as document
 
-    monkeypatch.setattr(source, "MAX_NODES", 100)
+    monkeypatch.setattr(document, "MAX_NODES", 100)
     with pytest.raises(SourceError, match="more than 100 values") as caught:
         parse_text("input: [" + "1, " * 200 + "1]\nlayers: [Flatten]\n")
     assert caught.value.code == "SC008" and caught.value.line == 1
@@ -110,17 +110,18 @@ def _repository_texts() -> list[str]:
 
 def test_subset_reader_gives_what_the_event_builder_gives():
     """The fast subset reader must agree with the event builder wherever it accepts a text."""
-    from shapecalc.source import _Builder, _SimpleReader
+    from shapecalc.reading.events import EventBuilder
+    from shapecalc.reading.subset import SubsetReader
 
     texts = _repository_texts()
     texts += [m for text in texts[:40] for m in _mutations(text, seed=len(text), count=25)]
     accepted = 0
     for text in texts:
-        simple = _SimpleReader(text).document("<t>")
+        simple = SubsetReader(text).document("<t>")
         if simple is None:
             continue
         accepted += 1
-        builder = _Builder("<t>")
+        builder = EventBuilder("<t>")
         builder.run(text)
         built = builder.document()
         assert _typed(simple.data) == _typed(built.data), text[:200]

@@ -18,8 +18,8 @@ from shapecalc.arguments.types import ArgumentError
 from shapecalc.layers.base import Layer, Params, Why
 from shapecalc.layers.registry import lookup
 from shapecalc.model import InvalidModel
+from shapecalc.reading import parse_text
 from shapecalc.shapes import ShapeError
-from shapecalc.source import parse_text
 from shapecalc.validate import load_model
 
 N = None
