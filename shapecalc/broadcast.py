@@ -17,7 +17,11 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from shapecalc.codes import ERROR, Code
 from shapecalc.shapes import Dim, Shape, ShapeError, format_shape
+
+SC103 = Code("SC103", ERROR, "merge layer inputs disagree",
+             "merge layer inputs disagree: both shapes and where they come from, and the pooling whose flooring made one branch smaller")
 
 
 class BroadcastError(ShapeError):

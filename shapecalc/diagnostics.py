@@ -1,47 +1,13 @@
-"""Diagnostic codes, severities and the Diagnostic record every check produces.
+"""The Diagnostic record every check produces, and the exit code a list of them gives (SPEC §3).
 
-Codes are stable: once given, a code keeps its meaning (a renamed check keeps
-its old code as an alias). They are grouped by hundreds:
-
-    SC0xx  the file cannot be read or is not a valid model file (exit 2)
-    SC1xx  shape errors: the framework would refuse this model (exit 1)
-    SC2xx  warnings: legal but probably not what was meant
-    SC3xx  information worth knowing
+Codes, their severities and docs are declared beside their checks; see codes.py.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from enum import StrEnum
 
-
-class Severity(StrEnum):
-    ERROR = "error"
-    WARNING = "warning"
-    INFO = "info"
-
-
-# code -> (severity, title). The README's table of diagnostics is checked against this.
-CODES: dict[str, tuple[Severity, str]] = {
-    "SC001": (Severity.ERROR, "the file cannot be read or parsed (missing, not UTF-8, YAML syntax, forbidden tag)"),
-    "SC002": (Severity.ERROR, "unknown layer type"),
-    "SC003": (Severity.ERROR, "unknown argument or key"),
-    "SC004": (Severity.ERROR, "invalid argument value, or a combination the framework refuses"),
-    "SC005": (Severity.ERROR, "reference to a layer or input that does not exist"),
-    "SC006": (Severity.ERROR, "duplicate layer name"),
-    "SC007": (Severity.ERROR, "cycle in the layer graph"),
-    "SC008": (Severity.ERROR, "a limit was exceeded (file size, nesting, aliases, layer count, sizes)"),
-    "SC009": (Severity.ERROR, "invalid model structure (missing input, wrong top-level type)"),
-    "SC101": (Severity.ERROR, "a dimension becomes zero or negative"),
-    "SC102": (Severity.ERROR, "a layer cannot take the shape it receives (wrong rank, size mismatch)"),
-    "SC103": (Severity.ERROR, "merge layer inputs disagree"),
-    "SC104": (Severity.ERROR, "an `expect` assertion failed"),
-    "SC201": (Severity.WARNING, "pixels dropped by flooring: the windows do not tile the input"),
-    "SC202": (Severity.WARNING, "output spatial size differs from the input's: pixels lost earlier, multiplied by upsampling"),
-    "SC210": (Severity.WARNING, "a layer no model output depends on: Keras leaves it out of the model"),
-    "SC301": (Severity.INFO, "Dense (PyTorch Linear) on a feature map of rank >= 4: it acts on the last axis only"),
-    "SC302": (Severity.INFO, "stride larger than the window: some pixels are never read"),
-}
+from shapecalc.codes import Severity, severity_of
 
 
 @dataclass(frozen=True, slots=True)
@@ -57,7 +23,7 @@ class Diagnostic:
 
     @property
     def severity(self) -> Severity:
-        return CODES[self.code][0]
+        return severity_of(self.code)
 
     def sort_key(self) -> tuple[str, int, int, str]:
         return (self.path, self.line, self.column, self.code)

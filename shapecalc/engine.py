@@ -18,6 +18,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from shapecalc.codes import ERROR, WARNING, Code
 from shapecalc.diagnostics import Diagnostic
 from shapecalc.gcpause import paused_gc
 from shapecalc.layers.base import Params, Why
@@ -32,6 +33,13 @@ from shapecalc.model import (
     Row,
 )
 from shapecalc.shapes import Shape, ShapeError, format_shape
+
+SC005 = Code("SC005", ERROR, "reference to a layer or input that does not exist")
+SC006 = Code("SC006", ERROR, "duplicate layer name")
+SC007 = Code("SC007", ERROR, "cycle in the layer graph")
+SC104 = Code("SC104", ERROR, "an `expect` assertion failed",
+             "an `expect` assertion failed; when pixels were lost to flooring, the message names the layers")
+SC210 = Code("SC210", WARNING, "a layer no model output depends on: Keras leaves it out of the model")
 
 REUSE_TYPE = "Reuse"
 

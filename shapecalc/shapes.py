@@ -14,6 +14,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from shapecalc.codes import ERROR, Code
+
+SC101 = Code("SC101", ERROR, "a dimension becomes zero or negative",
+             "a dimension becomes zero or negative: the arithmetic, then the fixes that work (`padding='same'`, the largest kernel that fits, the smallest model input)")
+
 Dim = int | None
 Shape = tuple[Dim, ...]
 

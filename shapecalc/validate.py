@@ -12,11 +12,21 @@ from typing import Any, Literal
 from shapecalc.arguments.declarative import Declared, validation_error
 from shapecalc.arguments.quickcheck import validated
 from shapecalc.arguments.types import ArgumentError, PositiveInt
+from shapecalc.codes import ERROR, Code
 from shapecalc.diagnostics import Diagnostic
 from shapecalc.gcpause import paused_gc
 from shapecalc.layers.base import Layer
 from shapecalc.model import DimSpec, InvalidModel, LayerKeys, LayerSpec, ModelSpec, ShapeSpec
 from shapecalc.reading import DocPath, Document
+
+SC002 = Code("SC002", ERROR, "unknown layer type",
+             "unknown layer type (the closest known name is suggested)")
+SC003 = Code("SC003", ERROR, "unknown argument or key",
+             "unknown argument or key (the closest argument is suggested)")
+SC004 = Code("SC004", ERROR, "invalid argument value, or a combination the framework refuses",
+             "invalid argument value, or a combination the framework refuses at construction")
+SC009 = Code("SC009", ERROR, "invalid model structure (missing input, wrong top-level type)",
+             "invalid model structure (missing input, wrong top-level type); a layer no output depends on is SC210, a warning")
 
 MAX_LAYERS = 200_000  # generated models of 100,000 layers must summarize (the scale budget); past this, refused
 MAX_NAME = 200

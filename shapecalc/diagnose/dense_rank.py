@@ -11,8 +11,12 @@ per time step is what transformers and seq2seq decoders mean.
 
 from __future__ import annotations
 
+from shapecalc.codes import INFO, Code
 from shapecalc.diagnose.model import Model
 from shapecalc.shapes import format_shape
+
+SC301 = Code("SC301", INFO, "Dense (PyTorch Linear) on a feature map of rank >= 4: it acts on the last axis only",
+             "Dense (PyTorch Linear) on a feature map of rank >= 4: it acts on the last axis only (a sequence's rank-3 Dense is not flagged)")
 
 FEATURE_MAP_RANK = 4  # batch, two spatial axes (or more), channels
 

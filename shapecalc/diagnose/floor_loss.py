@@ -14,6 +14,7 @@ than the window (s > k) skips s - k pixels between every two windows (SC302).
 
 from __future__ import annotations
 
+from shapecalc.codes import INFO, WARNING, Code
 from shapecalc.diagnose.model import (
     Model,
     plural,
@@ -25,6 +26,10 @@ from shapecalc.diagnose.model import (
 from shapecalc.layers.base import Layer, Why
 from shapecalc.model import Row
 from shapecalc.shapes import Axis
+
+SC201 = Code("SC201", WARNING, "pixels dropped by flooring: the windows do not tile the input",
+             "pixels dropped by flooring: a pooling or strided layer whose windows do not tile its input, `a = (i + lo + hi - k) mod s`")
+SC302 = Code("SC302", INFO, "stride larger than the window: some pixels are never read")
 
 
 def run(model: Model) -> None:

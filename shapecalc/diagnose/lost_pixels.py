@@ -20,6 +20,7 @@ from __future__ import annotations
 import dataclasses
 from fractions import Fraction
 
+from shapecalc.codes import WARNING, Code, Severity
 from shapecalc.diagnose.floor_loss import candidate_updates
 from shapecalc.diagnose.model import (
     Model,
@@ -31,9 +32,11 @@ from shapecalc.diagnose.model import (
     unit_names,
     variant,
 )
-from shapecalc.diagnostics import Severity
 from shapecalc.model import Row
 from shapecalc.shapes import format_shape
+
+SC202 = Code("SC202", WARNING, "output spatial size differs from the input's: pixels lost earlier, multiplied by upsampling",
+             "the output's spatial size differs from the input's: the layers that lost pixels, how later upsampling multiplied the loss, and input sizes that lose nothing")
 
 SEARCH_STEPS = 64
 MAX_TRACED = 20  # flooring layers named in one message, at most

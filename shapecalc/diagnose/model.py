@@ -10,7 +10,8 @@ from __future__ import annotations
 import dataclasses
 from dataclasses import dataclass, field
 
-from shapecalc.diagnostics import Diagnostic, Severity
+from shapecalc.codes import Severity
+from shapecalc.diagnostics import Diagnostic
 from shapecalc.layers.base import Layer, Why
 from shapecalc.model import INPUT_TYPE, Analysis, InvalidModel, LayerSpec, ModelSpec, Row
 from shapecalc.shapes import Axis, Shape

@@ -21,7 +21,10 @@ from typing import Any, ClassVar, NamedTuple, Self
 
 from shapecalc.arguments.declarative import Declared
 from shapecalc.arguments.quickcheck import accepts, construct
+from shapecalc.codes import ERROR, Code
 from shapecalc.shapes import Axis, Dim, Shape, ShapeError
+
+SC102 = Code("SC102", ERROR, "a layer cannot take the shape it receives (wrong rank, size mismatch)")
 
 
 class Params(NamedTuple):

@@ -9,6 +9,12 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from shapecalc.codes import ERROR, Code
+
+SC001 = Code("SC001", ERROR, "the file cannot be read or parsed (missing, not UTF-8, YAML syntax, forbidden tag)")
+SC008 = Code("SC008", ERROR, "a limit was exceeded (file size, nesting, aliases, layer count, sizes)",
+             "a limit was exceeded (file size, nesting, aliases, layer count, tensor or parameter sizes)")
+
 MAX_FILE_BYTES = 8 * 1024 * 1024  # a 500-layer model is 30 KB; a generated 100,000-layer graph about 5.6 MB
 MAX_DEPTH = 64
 MAX_NODES = 2_000_000  # values after alias expansion: what a consumer could have to walk (100,000 layers ~ 1.3M)

@@ -1,4 +1,5 @@
-"""The README's generated sections: the example output is the denoiser_24 golden, the layer list is the registry.
+"""The README's generated sections: the example output is the denoiser_24 golden, the layer list is the registry,
+the diagnostics table is the codes' declarations.
 
 Both are rewritten by `pytest tests/golden --update-goldens`, so the README
 cannot drift from what the tool prints or from the layer types it knows.
@@ -67,7 +68,15 @@ def example_markdown() -> str:
     return f"```console\n$ shapecalc summarize specs/denoiser_24.yaml\n{summary}```\n"
 
 
-GENERATED = {"layers": layers_markdown, "example-output": example_markdown}
+def diagnostics_markdown() -> str:
+    """The code table, from each code's declaration beside its check (shapecalc/codes.py)."""
+    from shapecalc.codes import declarations
+
+    rows = [f"| {found.code} | {found.severity.value} | {found.doc} |" for found in declarations()]
+    return "| code | severity | meaning |\n|---|---|---|\n" + "\n".join(rows) + "\n"
+
+
+GENERATED = {"layers": layers_markdown, "example-output": example_markdown, "diagnostics": diagnostics_markdown}
 
 
 @pytest.mark.parametrize("name", list(GENERATED))
