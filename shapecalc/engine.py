@@ -127,7 +127,9 @@ def build_graph(spec: ModelSpec) -> dict[str, Node]:
         if layer.name in nodes:
             problems.append(_duplicate(spec, layer, nodes[layer.name]))
             continue
-        sources = layer.keys.inputs if layer.keys.inputs is not None else ([previous] if previous else [])
+        sources = layer.keys.inputs
+        if sources is None:  # the previous layer, unless this layer starts a branch (a Parameter takes no input)
+            sources = [previous] if previous and type(layer.layer).max_inputs != 0 else []
         nodes[layer.name] = Node(layer.name, layer, list(sources), layer=layer.name)
         previous = layer.name
     problems += _resolve_reuse(spec, nodes)

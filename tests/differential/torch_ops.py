@@ -51,8 +51,43 @@ def function_modules(torch: Any) -> dict[str, Any]:
     def unary(function: Any) -> Any:
         return lambda **keywords: Function(lambda a: function(a, **keywords))
 
+    class Learned(nn.Module):
+        """nn.Parameter(torch.zeros(shape)) returned by forward()."""
+
+        def __init__(self, shape: Any, requires_grad: bool = True):
+            super().__init__()
+            self.weight = nn.Parameter(torch.zeros(shape), requires_grad=requires_grad)
+
+        def forward(self) -> Any:
+            return self.weight
+
+    class Registered(nn.Module):
+        """module.register_buffer(...) returned by forward()."""
+
+        def __init__(self, shape: Any, persistent: bool = True):
+            super().__init__()
+            self.register_buffer("buffer", torch.zeros(shape), persistent=persistent)
+
+        def forward(self) -> Any:
+            return self.buffer
+
+    def created(function: Any) -> Any:
+        def make(size: Any, dtype: Any = None, **keywords: Any) -> Any:
+            dtype = getattr(torch, dtype) if dtype else None
+            return Function(lambda: function(size, dtype=dtype, **keywords))
+        return make
+
+    def arange(end: Any, start: Any = 0, step: Any = 1, dtype: Any = None) -> Any:
+        dtype = getattr(torch, dtype) if dtype else None
+        return Function(lambda: torch.arange(start, end, step, dtype=dtype))
+
+    sources = {
+        "Parameter": Learned, "Buffer": Registered, "Arange": arange,
+        **{name: created(getattr(torch, name.lower())) for name in ("Ones", "Zeros", "Empty", "Rand", "Randn", "Full")},
+    }
     comparisons = {name: binary(getattr(torch, name.lower())) for name in ("Eq", "Ne", "Lt", "Le", "Gt", "Ge")}
     modules = {
+        **sources,
         "Add": add,
         "Sub": binary(torch.sub),
         "Rsub": binary(torch.rsub),
@@ -75,13 +110,26 @@ def function_modules(torch: Any) -> dict[str, Any]:
     # torch.mul-style aliases: the function of that name
     modules.update({f"torch.{name.lower()}": modules[name] for name in (
         "Add", "Sub", "Rsub", "Mul", "Div", "Pow", "Maximum", "Minimum", "Eq", "Ne", "Lt", "Le", "Gt", "Ge",
-        "Where", "Abs", "Neg", "Exp", "Log", "Sqrt", "Rsqrt", "Clamp")})
+        "Where", "Abs", "Neg", "Exp", "Log", "Sqrt", "Rsqrt", "Clamp", *SOURCES[2:])})
+    modules["nn.Parameter"] = Learned
     return modules
 
 
 # the argument a scalar entry (`Mul: 0.5`) fills, per type
 OP_PRIMARY = {
     **{name: "other" for name in ("Add", "Sub", "Rsub", "Mul", "Div", "Eq", "Ne", "Lt", "Le", "Gt", "Ge")},
-    "Pow": "exponent", "MaskedFill": "value", "To": "dtype",
+    "Pow": "exponent", "MaskedFill": "value", "To": "dtype", "Parameter": "shape", "Buffer": "shape",
+    "Arange": "end", "Ones": "size", "Zeros": "size", "Empty": "size", "Rand": "size", "Randn": "size",
 }
+# other names of the same call: torch's function names and its aliases (rows show the type named last)
+ALIASES = {
+    **{f"torch.{name.lower()}": name for name in (
+        "Add", "Sub", "Rsub", "Mul", "Div", "Pow", "Maximum", "Minimum", "Eq", "Ne", "Lt", "Le", "Gt", "Ge",
+        "Where", "Abs", "Neg", "Exp", "Log", "Sqrt", "Rsqrt", "Clamp", "Ones", "Zeros", "Empty", "Rand", "Randn",
+        "Full", "Arange")},
+    "Subtract": "Sub", "Multiply": "Mul", "Divide": "Div", "TrueDivide": "Div", "Clip": "Clamp",
+    "nn.Parameter": "Parameter",
+}
+# entries that start a branch: no input unless `inputs:` says otherwise
+SOURCES = ("Parameter", "Buffer", "Ones", "Zeros", "Empty", "Rand", "Randn", "Full", "Arange")
 OP_PRIMARY |= {f"torch.{name.lower()}": primary for name, primary in list(OP_PRIMARY.items())}

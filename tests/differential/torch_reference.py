@@ -17,7 +17,7 @@ import warnings
 from dataclasses import dataclass, field
 from typing import Any
 
-from tests.differential.torch_ops import OP_PRIMARY, function_modules
+from tests.differential.torch_ops import ALIASES, OP_PRIMARY, SOURCES, function_modules
 
 COMMON = ("name", "inputs", "trainable", "expect")
 NESTED = ("encoder_layer", "decoder_layer", "norm")
@@ -69,7 +69,12 @@ class TorchReference:
 
 
 def entry_parts(entry: Any) -> tuple[str, dict[str, Any]]:
-    """(type, args) of a layer entry in any of the three forms, with primary scalars expanded."""
+    """(type, args) of a layer entry in any of the three forms, with primary scalars expanded and aliases named."""
+    type_name, args = written_parts(entry)
+    return ALIASES.get(type_name, type_name), args
+
+
+def written_parts(entry: Any) -> tuple[str, dict[str, Any]]:
     if isinstance(entry, str):
         return entry, {}
     if "type" in entry:
@@ -231,6 +236,8 @@ def build(data: dict[str, Any]) -> TorchReference:
         if type_name == "Reuse":  # the same module called again: a new tensor, no new parameters
             module, type_name = modules[args["layer"]]
         try:
+            if names is None:
+                names = [] if type_name in SOURCES else None
             sources = [tensor(tensors, n) for n in names] if names is not None else [previous]
             with warnings.catch_warnings(), torch.no_grad():
                 warnings.simplefilter("ignore")
