@@ -85,9 +85,30 @@ def function_modules(torch: Any) -> dict[str, Any]:
         "Parameter": Learned, "Buffer": Registered, "Arange": arange,
         **{name: created(getattr(torch, name.lower())) for name in ("Ones", "Zeros", "Empty", "Rand", "Randn", "Full")},
     }
+    def at_run_time(sizes: Any, tensor: Any) -> tuple[Any, ...]:
+        """A null size is `x.size(0)` of the input, as `bs = x.size(0)` is in a forward()."""
+        return tuple(tensor.size(0) if size is None else size for size in sizes)
+
+    def index(index: str) -> Any:
+        return Function(lambda x: eval(f"x{index if index.strip().startswith('[') else f'[{index}]'}", {"x": x}))
+
+    plumbing = {
+        "Chunk": lambda chunks, dim=0: Function(lambda x: x.chunk(chunks, dim)),
+        "Split": lambda split_size_or_sections, dim=0: Function(lambda x: torch.split(x, split_size_or_sections, dim)),
+        "Expand": lambda size: Function(lambda x: x.expand(*at_run_time(size, x))),
+        "ExpandAs": lambda: Function(lambda x, other: x.expand_as(other)),
+        "Select": lambda dim, index: Function(lambda x: x.select(dim, index)),
+        "Narrow": lambda dim, start, length: Function(lambda x: x.narrow(dim, start, length)),
+        "Index": index,
+        "Sum": lambda dim=None, keepdim=False: Function(lambda x: x.sum(dim=dim, keepdim=keepdim)),
+        "Contiguous": lambda: Function(lambda x: x.contiguous()),
+        "View": lambda shape: Function(lambda x: x.view(*at_run_time(shape, x))),
+        "Reshape": lambda shape: Function(lambda x: x.reshape(*at_run_time(shape, x))),
+    }
     comparisons = {name: binary(getattr(torch, name.lower())) for name in ("Eq", "Ne", "Lt", "Le", "Gt", "Ge")}
     modules = {
         **sources,
+        **plumbing,
         "Add": add,
         "Sub": binary(torch.sub),
         "Rsub": binary(torch.rsub),
@@ -110,7 +131,7 @@ def function_modules(torch: Any) -> dict[str, Any]:
     # torch.mul-style aliases: the function of that name
     modules.update({f"torch.{name.lower()}": modules[name] for name in (
         "Add", "Sub", "Rsub", "Mul", "Div", "Pow", "Maximum", "Minimum", "Eq", "Ne", "Lt", "Le", "Gt", "Ge",
-        "Where", "Abs", "Neg", "Exp", "Log", "Sqrt", "Rsqrt", "Clamp", *SOURCES[2:])})
+        "Where", "Abs", "Neg", "Exp", "Log", "Sqrt", "Rsqrt", "Clamp", "Chunk", "Split", "Sum", *SOURCES[2:])})
     modules["nn.Parameter"] = Learned
     return modules
 
@@ -119,6 +140,7 @@ def function_modules(torch: Any) -> dict[str, Any]:
 OP_PRIMARY = {
     **{name: "other" for name in ("Add", "Sub", "Rsub", "Mul", "Div", "Eq", "Ne", "Lt", "Le", "Gt", "Ge")},
     "Pow": "exponent", "MaskedFill": "value", "To": "dtype", "Parameter": "shape", "Buffer": "shape",
+    "Chunk": "chunks", "Split": "split_size_or_sections", "Expand": "size", "Index": "index", "Sum": "dim",
     "Arange": "end", "Ones": "size", "Zeros": "size", "Empty": "size", "Rand": "size", "Randn": "size",
 }
 # other names of the same call: torch's function names and its aliases (rows show the type named last)
@@ -126,7 +148,7 @@ ALIASES = {
     **{f"torch.{name.lower()}": name for name in (
         "Add", "Sub", "Rsub", "Mul", "Div", "Pow", "Maximum", "Minimum", "Eq", "Ne", "Lt", "Le", "Gt", "Ge",
         "Where", "Abs", "Neg", "Exp", "Log", "Sqrt", "Rsqrt", "Clamp", "Ones", "Zeros", "Empty", "Rand", "Randn",
-        "Full", "Arange")},
+        "Full", "Arange", "Chunk", "Split", "Sum")},
     "Subtract": "Sub", "Multiply": "Mul", "Divide": "Div", "TrueDivide": "Div", "Clip": "Clamp",
     "nn.Parameter": "Parameter",
 }

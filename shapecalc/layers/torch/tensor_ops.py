@@ -7,10 +7,11 @@ whole tensors, batch included, as the methods see them:
 
     Permute(dims):        out[i] = in[dims[i]]
     Transpose(dim0, dim1): two axes swapped
-    Reshape(shape)/View:  `shape` with one -1 inferred; the sizes must multiply up
+    Reshape(shape)/View:  `shape` with one -1 inferred; the sizes must multiply up (null: the
+                          input's unknown size, as `x.size(0)` in `x.view(bs, -1, h, d)`)
     Squeeze(dim):         axes of size 1 removed (all, or those in `dim`)
     Unsqueeze(dim):       an axis of size 1 inserted at `dim`
-    Mean(dim, keepdim):   axes in `dim` reduced (kept as 1 with keepdim)
+    Mean(dim, keepdim):   axes in `dim` reduced (kept as 1 with keepdim); Sum in plumbing.py
 
 None of them has parameters.
 """
@@ -61,11 +62,17 @@ class Transpose(TorchLayer):
 
 
 class Reshape(TorchLayer):
-    """x.reshape(*shape): the whole shape, batch included, with one -1 inferred; sizes must multiply up."""
+    """x.reshape(*shape): the whole shape, batch included, with one -1 inferred; sizes must multiply up.
+
+    `null` is a size known only at run time, as `x.size(0)` is in
+    `x.view(bs, -1, h, d)`: it stands for the input's unknown size, so
+    with as many nulls as the input has unknown sizes the -1 is still
+    inferred (the unknowns cancel), and otherwise it is unknown too.
+    """
 
     primary: ClassVar[str | None] = "shape"
 
-    shape: list[Size]
+    shape: list[Size | None]
 
     def check(self) -> None:
         if self.shape.count(-1) > 1 or 0 in self.shape:
@@ -74,20 +81,23 @@ class Reshape(TorchLayer):
 
     def output_shape(self, inputs: list[Shape], why: Why) -> Shape:
         source = inputs[0]
-        total = product(source)
-        known = product(tuple(s for s in self.shape if s != -1)) or 1
+        known_in = product(tuple(d for d in source if d is not None)) or 1
+        known_out = product(tuple(s for s in self.shape if s is not None and s != -1)) or 1
+        cancel = source.count(None) == self.shape.count(None)  # the unknowns on both sides are the same
         sizes: list[int | None] = list(self.shape)
         if -1 in sizes:
-            if total is not None and total % known:
-                raise self.invalid(source, total)
-            sizes[sizes.index(-1)] = None if total is None else total // known
-        elif total is not None and total != known:
-            raise self.invalid(source, total)
-        why.step(f"{' * '.join('None' if d is None else str(d) for d in source)} = {total} elements")
+            if cancel and known_in % known_out:
+                raise self.invalid(source, known_in)
+            sizes[sizes.index(-1)] = known_in // known_out if cancel else None
+        elif cancel and known_in != known_out:
+            raise self.invalid(source, known_in)
+        why.step(f"{' * '.join('None' if d is None else str(d) for d in source)} = "
+                 f"{product(source)} elements")
         return tuple(sizes)
 
     def invalid(self, source: Shape, total: int) -> ShapeError:
-        return ShapeError(f"{self.type_name()}: shape {self.shape} is invalid for input of size {total} "
+        unknown = " (known sizes; the unknown ones cancel)" if None in source else ""
+        return ShapeError(f"{self.type_name()}: shape {self.shape} is invalid for input of size {total}{unknown} "
                           f"(input {torch_size(source)})", code="SC102")
 
 
@@ -139,9 +149,9 @@ class Mean(TorchLayer):
             chosen = set(range(len(shape)))
         else:
             dims = [self.dim] if isinstance(self.dim, int) else self.dim
-            chosen = {normalize_dim(d, len(shape), "Mean") for d in dims}
+            chosen = {normalize_dim(d, len(shape), self.type_name()) for d in dims}
             if len(chosen) != len(dims):
-                raise ShapeError(f"Mean: dim {self.dim} appears multiple times in the list of dims", code="SC102")
+                raise ShapeError(f"{self.type_name()}: dim {self.dim} appears multiple times in the list of dims", code="SC102")
         if self.keepdim:
             return tuple(1 if axis in chosen else size for axis, size in enumerate(shape))
         return tuple(size for axis, size in enumerate(shape) if axis not in chosen)

@@ -70,3 +70,13 @@ def test_one_tensor_without_a_number_is_refused() -> None:
 
 def test_a_tensor_and_a_number_together_are_refused() -> None:
     assert ours("Mul", {"other": 2.0}, [(2, 3), (2, 3)]) == "SC102"
+
+
+@pytest.mark.parametrize("index", ["[..., 0, ...]", "[x]", "[1:n]", "[0.5]"])
+def test_index_text_shapecalc_cannot_read_is_refused_at_the_argument(index: str) -> None:
+    from shapecalc.arguments.types import ArgumentError
+
+    cls = lookup("pytorch", "Index")
+    with pytest.raises(ArgumentError) as caught:
+        cls.build({"index": index})
+    assert caught.value.argument == "index"
