@@ -105,9 +105,17 @@ def function_modules(torch: Any) -> dict[str, Any]:
         "View": lambda shape: Function(lambda x: x.view(*at_run_time(shape, x))),
         "Reshape": lambda shape: Function(lambda x: x.reshape(*at_run_time(shape, x))),
     }
+    products = {
+        "Matmul": lambda: Function(torch.matmul), "Bmm": lambda: Function(torch.bmm), "Mm": lambda: Function(torch.mm),
+        "Einsum": lambda equation: Function(lambda *operands: torch.einsum(equation, *operands)),
+        "ScaledDotProductAttention": lambda **keywords: Function(
+            lambda q, k, v, *mask: torch.nn.functional.scaled_dot_product_attention(
+                q, k, v, attn_mask=mask[0] if mask else None, **keywords)),
+    }
     comparisons = {name: binary(getattr(torch, name.lower())) for name in ("Eq", "Ne", "Lt", "Le", "Gt", "Ge")}
     modules = {
         **sources,
+        **products,
         **plumbing,
         "Add": add,
         "Sub": binary(torch.sub),
@@ -123,7 +131,7 @@ def function_modules(torch: Any) -> dict[str, Any]:
         "Abs": unary(torch.abs), "Neg": unary(torch.neg), "Exp": unary(torch.exp), "Log": unary(torch.log),
         "Sqrt": unary(torch.sqrt), "Rsqrt": unary(torch.rsqrt), "Sin": unary(torch.sin), "Cos": unary(torch.cos),
         "Reciprocal": unary(torch.reciprocal), "LogicalNot": unary(torch.logical_not),
-        "Clamp": unary(torch.clamp), "Float": unary(lambda a: a.float()), "Long": unary(lambda a: a.long()),
+        "Clamp": unary(torch.clamp), "Tril": unary(torch.tril), "Triu": unary(torch.triu), "Float": unary(lambda a: a.float()), "Long": unary(lambda a: a.long()),
         "To": lambda dtype=None: Function(lambda a: a.to(getattr(torch, dtype)) if dtype else a),
         "Subtract": binary(torch.subtract), "Multiply": binary(torch.multiply), "Divide": binary(torch.divide),
         "TrueDivide": binary(torch.true_divide), "Clip": unary(torch.clip),
@@ -131,7 +139,8 @@ def function_modules(torch: Any) -> dict[str, Any]:
     # torch.mul-style aliases: the function of that name
     modules.update({f"torch.{name.lower()}": modules[name] for name in (
         "Add", "Sub", "Rsub", "Mul", "Div", "Pow", "Maximum", "Minimum", "Eq", "Ne", "Lt", "Le", "Gt", "Ge",
-        "Where", "Abs", "Neg", "Exp", "Log", "Sqrt", "Rsqrt", "Clamp", "Chunk", "Split", "Sum", *SOURCES[2:])})
+        "Where", "Abs", "Neg", "Exp", "Log", "Sqrt", "Rsqrt", "Clamp", "Chunk", "Split", "Sum", "Matmul", "Bmm", "Mm", "Einsum", *SOURCES[2:])})
+    modules["F.scaled_dot_product_attention"] = modules["ScaledDotProductAttention"]
     modules["nn.Parameter"] = Learned
     return modules
 
@@ -140,7 +149,7 @@ def function_modules(torch: Any) -> dict[str, Any]:
 OP_PRIMARY = {
     **{name: "other" for name in ("Add", "Sub", "Rsub", "Mul", "Div", "Eq", "Ne", "Lt", "Le", "Gt", "Ge")},
     "Pow": "exponent", "MaskedFill": "value", "To": "dtype", "Parameter": "shape", "Buffer": "shape",
-    "Chunk": "chunks", "Split": "split_size_or_sections", "Expand": "size", "Index": "index", "Sum": "dim",
+    "Einsum": "equation", "Chunk": "chunks", "Tril": "diagonal", "Triu": "diagonal", "Split": "split_size_or_sections", "Expand": "size", "Index": "index", "Sum": "dim",
     "Arange": "end", "Ones": "size", "Zeros": "size", "Empty": "size", "Rand": "size", "Randn": "size",
 }
 # other names of the same call: torch's function names and its aliases (rows show the type named last)
@@ -148,7 +157,8 @@ ALIASES = {
     **{f"torch.{name.lower()}": name for name in (
         "Add", "Sub", "Rsub", "Mul", "Div", "Pow", "Maximum", "Minimum", "Eq", "Ne", "Lt", "Le", "Gt", "Ge",
         "Where", "Abs", "Neg", "Exp", "Log", "Sqrt", "Rsqrt", "Clamp", "Ones", "Zeros", "Empty", "Rand", "Randn",
-        "Full", "Arange", "Chunk", "Split", "Sum")},
+        "Full", "Arange", "Chunk", "Split", "Sum", "Matmul", "Bmm", "Mm", "Einsum")},
+    "F.scaled_dot_product_attention": "ScaledDotProductAttention",
     "Subtract": "Sub", "Multiply": "Mul", "Divide": "Div", "TrueDivide": "Div", "Clip": "Clamp",
     "nn.Parameter": "Parameter",
 }

@@ -242,3 +242,21 @@ class To(Float):
     __doc__ = Float.__doc__
     primary: ClassVar[str | None] = "dtype"
     dtype: str | None = None
+
+
+class Tril(_Unary):
+    """torch.tril(x, diagonal): the lower triangle of the last two axes (a causal mask); rank 2 or more, shape unchanged."""
+
+    primary: ClassVar[str | None] = "diagonal"
+
+    diagonal: int = 0
+
+    def output_shape(self, inputs: list[Shape], why: Why) -> Shape:
+        if len(inputs[0]) < 2:
+            raise ShapeError(f"{self.type_name()}: the input tensor must have at least 2 dimensions, received "
+                             f"{torch_size(inputs[0])}", code="SC102")
+        return inputs[0]
+
+
+class Triu(Tril):
+    """torch.triu(x, diagonal): the upper triangle of the last two axes; rank 2 or more, shape unchanged."""
