@@ -1,13 +1,15 @@
-"""specs/resnet50.yaml against the model keras.applications.ResNet50 itself builds, row for row.
+"""Shipped specs against the models keras.applications itself builds, row for row.
 
-The differential harness checks the file against a Keras build of the same
-file; this checks that the file *is* ResNet-50: the same layer names, types,
-order, output shapes, parameter counts and "Connected to" as
-`keras.applications.ResNet50(weights=None)` (no download: random weights).
+The differential harness checks each file against a Keras build of the same
+file; this checks that the file *is* the published model: the same layer
+names, types, order, output shapes, parameter counts and "Connected to" as
+`keras.applications.X(weights=None)` (no download: random weights), and the
+totals its header comment states.
 """
 
 from __future__ import annotations
 
+import runpy
 from pathlib import Path
 
 import pytest
@@ -21,25 +23,40 @@ from tests.differential.keras_reference import _connections, shape_of  # noqa: E
 
 ROOT = Path(__file__).resolve().parents[2]
 
+# spec, keras.applications constructor, (total, non-trainable) as Keras 3.15.1 counts them,
+# generator script and the argument that writes the spec
+SPECS = [
+    ("resnet50.yaml", "ResNet50", (25_636_712, 53_120), "resnet50.py", None),
+    ("mobilenet_v3_small.yaml", "MobileNetV3Small", (2_554_968, 12_112), "mobilenet_v3.py", "small"),
+    ("mobilenet_v3_large.yaml", "MobileNetV3Large", (5_507_432, 24_400), "mobilenet_v3.py", "large"),
+]
 
-def test_resnet50_spec_is_keras_applications_resnet50() -> None:
+
+def keras_rows(model: object) -> list[tuple]:
+    """(name, type, output shape, params, "Connected to") per row of Keras's own summary."""
+    relevant = [node for nodes in model._nodes_by_depth.values() for node in nodes]  # type: ignore[attr-defined]
+    return [(layer.name, type(layer).__name__, shape_of(layer.output),
+             layer.count_params() if hasattr(layer, "count_params") else 0,  # an operation (x + 3.0) has no weights
+             _connections(layer, relevant)) for layer in model._operations]  # type: ignore[attr-defined]
+
+
+@pytest.mark.parametrize(("spec", "constructor", "figures"), [row[:3] for row in SPECS], ids=[row[1] for row in SPECS])
+def test_spec_is_keras_applications_model(spec: str, constructor: str, figures: tuple[int, int]) -> None:
     keras.utils.clear_session()
-    model = keras.applications.ResNet50(weights=None)
-    relevant = [node for nodes in model._nodes_by_depth.values() for node in nodes]
-    theirs = [(layer.name, type(layer).__name__, shape_of(layer.output), layer.count_params(),
-               _connections(layer, relevant)) for layer in model._operations]
-    analysis = analyze_path(str(ROOT / "specs/resnet50.yaml")).analysis
+    model = getattr(keras.applications, constructor)(weights=None)
+    analysis = analyze_path(str(ROOT / "specs" / spec)).analysis
     assert analysis is not None
     ours = [(row.name, row.type, list(row.main_shape), row.params.total, connected_text(row)) for row in analysis.rows]
-    assert ours == theirs
+    assert ours == keras_rows(model)
     assert analysis.model == model.name
     non_trainable = sum(int(w.numpy().size) for w in model.non_trainable_weights)
-    assert (analysis.totals.total, analysis.totals.non_trainable) == (model.count_params(), non_trainable)
-    assert (model.count_params(), non_trainable) == (25_636_712, 53_120)
+    assert (analysis.totals.total, analysis.totals.non_trainable) == (model.count_params(), non_trainable) == figures
+    header = (ROOT / "specs" / spec).read_text().split("\nmodel:")[0]
+    assert f"{figures[0]:,}" in header and f"{figures[1]:,}" in header
 
 
-def test_resnet50_generator_writes_the_shipped_file() -> None:
-    import runpy
-
-    generated = runpy.run_path(str(ROOT / "specs/tools/resnet50.py"))["resnet50"]()
-    assert generated == (ROOT / "specs/resnet50.yaml").read_text()
+@pytest.mark.parametrize(("spec", "script", "argument"), [(row[0], *row[3:]) for row in SPECS], ids=[row[1] for row in SPECS])
+def test_generator_writes_the_shipped_file(spec: str, script: str, argument: str | None) -> None:
+    namespace = runpy.run_path(str(ROOT / "specs/tools" / script))
+    generated = namespace["resnet50"]() if argument is None else namespace["mobilenet_v3"](argument)
+    assert generated == (ROOT / "specs" / spec).read_text()
