@@ -24,22 +24,30 @@ from shapecalc.render.json import document  # noqa: E402
 ROOT = Path(__file__).resolve().parents[2]
 
 
-def leaf_outputs(model: Any, *inputs: Any) -> dict[str, tuple[list[int], int]]:
-    """(output shape, parameters) of every leaf module the forward pass called, by name with dots as underscores."""
+def module_outputs(model: Any, *inputs: Any) -> tuple[dict[str, tuple[list[int], int]], set[str]]:
+    """(output shape, parameters) of every module the forward pass called, by name with dots as underscores;
+    and the names of the called modules none of whose submodules was called (leaves, and modules such
+    as nn.MultiheadAttention that use their submodules' weights directly): a row stands for all of it."""
     seen: dict[str, tuple[list[int], int]] = {}
     handles = []
+    descendants: dict[str, list[str]] = {}
     for name, module in model.named_modules():
-        if name and not list(module.children()):
-            def record(module: Any, args: Any, output: Any, name: str = name) -> None:
-                while isinstance(output, (tuple, list)):
-                    output = output[0]
-                seen[name.replace(".", "_")] = (list(output.shape), sum(p.numel() for p in module.parameters()))
-            handles.append(module.register_forward_hook(record))
+        if not name:
+            continue
+        key = name.replace(".", "_")
+        descendants[key] = [f"{key}_{inner.replace('.', '_')}" for inner, _ in module.named_modules() if inner]
+
+        def record(module: Any, args: Any, output: Any, key: str = key) -> None:
+            while isinstance(output, (tuple, list)):
+                output = output[0]
+            seen[key] = (list(output.shape), sum(p.numel() for p in module.parameters()))
+        handles.append(module.register_forward_hook(record))
     with torch.no_grad():
         model.eval()(*inputs)
     for handle in handles:
         handle.remove()
-    return seen
+    atomic = {key for key in seen if not any(inner in seen for inner in descendants[key])}
+    return seen, atomic
 
 
 def compare(spec: str, model: Any, *inputs: Any) -> None:
@@ -48,17 +56,27 @@ def compare(spec: str, model: Any, *inputs: Any) -> None:
     ours = document(outcome.analysis)
     assert [d for d in ours["diagnostics"] if d["severity"] == "error"] == []
     rows = {row["name"]: row for row in ours["layers"]}
-    seen = leaf_outputs(model, *inputs)
-    assert len(seen) > 10
-    for name, (shape, params) in seen.items():
-        assert name in rows, f"no row for the module {name}"
+    seen, atomic = module_outputs(model, *inputs)
+    assert len(atomic) > 10
+    assert sorted(atomic - set(rows)) == [], "modules the forward pass called without a row"
+    for name in [name for name in seen if name in rows]:  # a container's row (its output) compares its shape
+        shape, params = seen[name]
         row = rows[name]
         assert [1 if size is None else size for size in row["output_shape"]] == shape, (name, row["output_shape"], shape)
-        assert row["params"] == params, (name, row["params"], params)
+        if name in atomic:
+            assert row["params"] == params, (name, row["params"], params)
     total = sum(p.numel() for p in model.parameters())
     assert ours["total_params"] == total
     stated = f"{total:,} parameters"
     assert stated in (ROOT / spec).read_text(), f"the header comment should state {stated}"
+
+
+def test_vit_b_16() -> None:
+    from tests.differential.torchvision_models import vit_b_16
+
+    model = vit_b_16(torch)
+    assert sum(p.numel() for p in model.parameters()) == 86_567_656  # torchvision's num_params
+    compare("specs/pytorch/vit_b_16.yaml", model, torch.zeros((1, 3, 224, 224)))
 
 
 def test_gpt2_small() -> None:
