@@ -79,6 +79,14 @@ def test_vit_b_16() -> None:
     compare("specs/pytorch/vit_b_16.yaml", model, torch.zeros((1, 3, 224, 224)))
 
 
+def test_efficientnet_b0() -> None:
+    from tests.differential.torchvision_models import efficientnet_b0
+
+    model = efficientnet_b0(torch)
+    assert sum(p.numel() for p in model.parameters()) == 5_288_548  # torchvision's num_params
+    compare("specs/pytorch/efficientnet_b0.yaml", model, torch.zeros((1, 3, 224, 224)))
+
+
 def test_gpt2_small() -> None:
     transformers = pytest.importorskip("transformers")
     torch.manual_seed(0)

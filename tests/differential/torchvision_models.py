@@ -61,3 +61,68 @@ def vit_b_16(torch: Any) -> Any:
             return self.heads(self.encoder(tokens)[:, 0])
 
     return VisionTransformer()
+
+
+def efficientnet_b0(torch: Any) -> Any:
+    nn = torch.nn
+
+    def conv_norm_act(cin: int, cout: int, kernel: int = 1, stride: int = 1, groups: int = 1,
+                      act: bool = True) -> Any:
+        layers = [nn.Conv2d(cin, cout, kernel, stride, (kernel - 1) // 2, groups=groups, bias=False),
+                  nn.BatchNorm2d(cout)]
+        return nn.Sequential(*layers, nn.SiLU(inplace=True)) if act else nn.Sequential(*layers)
+
+    class SqueezeExcitation(nn.Module):
+        def __init__(self, channels: int, squeeze: int):
+            super().__init__()
+            self.avgpool = nn.AdaptiveAvgPool2d(1)
+            self.fc1 = nn.Conv2d(channels, squeeze, 1)
+            self.fc2 = nn.Conv2d(squeeze, channels, 1)
+            self.activation = nn.SiLU(inplace=True)
+            self.scale_activation = nn.Sigmoid()
+
+        def forward(self, x: Any) -> Any:
+            return self.scale_activation(self.fc2(self.activation(self.fc1(self.avgpool(x))))) * x
+
+    class StochasticDepth(nn.Module):
+        """The identity at inference, as torchvision.ops.StochasticDepth is."""
+
+        def forward(self, x: Any) -> Any:
+            return x
+
+    class MBConv(nn.Module):
+        def __init__(self, expand: int, kernel: int, stride: int, cin: int, cout: int):
+            super().__init__()
+            self.residual = stride == 1 and cin == cout
+            expanded = cin * expand
+            layers = [conv_norm_act(cin, expanded)] if expanded != cin else []
+            layers += [conv_norm_act(expanded, expanded, kernel, stride, groups=expanded),
+                       SqueezeExcitation(expanded, max(1, cin // 4)),
+                       conv_norm_act(expanded, cout, act=False)]
+            self.block = nn.Sequential(*layers)
+            self.stochastic_depth = StochasticDepth()
+
+        def forward(self, x: Any) -> Any:
+            result = self.block(x)
+            return self.stochastic_depth(result) + x if self.residual else result
+
+    class EfficientNet(nn.Module):
+        stages = [(1, 3, 1, 32, 16, 1), (6, 3, 2, 16, 24, 2), (6, 5, 2, 24, 40, 2), (6, 3, 2, 40, 80, 3),
+                  (6, 5, 1, 80, 112, 3), (6, 5, 2, 112, 192, 4), (6, 3, 1, 192, 320, 1)]
+
+        def __init__(self) -> None:
+            super().__init__()
+            features = [conv_norm_act(3, 32, 3, 2)]
+            for expand, kernel, stride, cin, cout, blocks in self.stages:
+                features.append(nn.Sequential(*(
+                    MBConv(expand, kernel, stride if b == 0 else 1, cin if b == 0 else cout, cout)
+                    for b in range(blocks))))
+            features.append(conv_norm_act(320, 1280))
+            self.features = nn.Sequential(*features)
+            self.avgpool = nn.AdaptiveAvgPool2d(1)
+            self.classifier = nn.Sequential(nn.Dropout(0.2, inplace=True), nn.Linear(1280, 1000))
+
+        def forward(self, x: Any) -> Any:
+            return self.classifier(torch.flatten(self.avgpool(self.features(x)), 1))
+
+    return EfficientNet()
