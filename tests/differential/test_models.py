@@ -87,6 +87,21 @@ def test_efficientnet_b0() -> None:
     compare("specs/pytorch/efficientnet_b0.yaml", model, torch.zeros((1, 3, 224, 224)))
 
 
+BLOCKS = [  # (builder in torchvision_models, case file, input shape)
+    ("convnext_stage", "convnext_blocks", (1, 96, 56, 56)),
+    ("mobilenet_v3_blocks", "mobilenet_v3_blocks", (1, 16, 112, 112)),
+    ("shufflenet_v2_units", "shufflenet_v2_units", (1, 24, 56, 56)),
+]
+
+
+@pytest.mark.parametrize(("builder", "case", "shape"), BLOCKS, ids=[case for _, case, _ in BLOCKS])
+def test_torchvision_blocks(builder: str, case: str, shape: tuple[int, ...]) -> None:
+    from tests.differential import torchvision_models
+
+    model = getattr(torchvision_models, builder)(torch)
+    compare(f"tests/differential/cases/pytorch/{case}.yaml", model, torch.zeros(shape))
+
+
 def test_gpt2_small() -> None:
     transformers = pytest.importorskip("transformers")
     torch.manual_seed(0)

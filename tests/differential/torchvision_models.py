@@ -126,3 +126,126 @@ def efficientnet_b0(torch: Any) -> Any:
             return self.classifier(torch.flatten(self.avgpool(self.features(x)), 1))
 
     return EfficientNet()
+
+
+def convnext_stage(torch: Any, dim: int = 96, blocks: int = 2) -> Any:
+    """Two of ConvNeXt-T's CNBlocks: depthwise 7x7, channels-last LayerNorm, 4x MLP, layer scale * x, residual."""
+    nn = torch.nn
+
+    class Permute(nn.Module):
+        def __init__(self, dims: list[int]):
+            super().__init__()
+            self.dims = dims
+
+        def forward(self, x: Any) -> Any:
+            return x.permute(*self.dims)
+
+    class CNBlock(nn.Module):
+        def __init__(self) -> None:
+            super().__init__()
+            self.block = nn.Sequential(nn.Conv2d(dim, dim, 7, padding=3, groups=dim), Permute([0, 2, 3, 1]),
+                                       nn.LayerNorm(dim, eps=1e-6), nn.Linear(dim, 4 * dim), nn.GELU(),
+                                       nn.Linear(4 * dim, dim), Permute([0, 3, 1, 2]))
+            self.layer_scale = nn.Parameter(torch.ones(dim, 1, 1) * 1e-6)
+            self.stochastic_depth = nn.Identity()
+
+        def forward(self, x: Any) -> Any:
+            return self.stochastic_depth(self.layer_scale * self.block(x)) + x
+
+    class Stage(nn.Module):
+        def __init__(self) -> None:
+            super().__init__()
+            self.stage = nn.Sequential(*(CNBlock() for _ in range(blocks)))
+
+        def forward(self, x: Any) -> Any:
+            return self.stage(x)
+
+    return Stage()
+
+
+def mobilenet_v3_blocks(torch: Any) -> Any:
+    """Two MobileNetV3-Small InvertedResiduals: (16, k3, exp 16, SE, ReLU, stride 2) and (40, k5, exp 240, SE, Hardswish)."""
+    nn = torch.nn
+
+    def cna(cin: int, cout: int, kernel: int = 1, stride: int = 1, groups: int = 1, act: Any = None) -> Any:
+        layers = [nn.Conv2d(cin, cout, kernel, stride, (kernel - 1) // 2, groups=groups, bias=False),
+                  nn.BatchNorm2d(cout, eps=0.001, momentum=0.01)]
+        return nn.Sequential(*layers, act()) if act else nn.Sequential(*layers)
+
+    class SqueezeExcitation(nn.Module):
+        def __init__(self, channels: int, squeeze: int):
+            super().__init__()
+            self.avgpool = nn.AdaptiveAvgPool2d(1)
+            self.fc1 = nn.Conv2d(channels, squeeze, 1)
+            self.fc2 = nn.Conv2d(squeeze, channels, 1)
+            self.activation = nn.ReLU()
+            self.scale_activation = nn.Hardsigmoid()
+
+        def forward(self, x: Any) -> Any:
+            return self.scale_activation(self.fc2(self.activation(self.fc1(self.avgpool(x))))) * x
+
+    class InvertedResidual(nn.Module):
+        def __init__(self, cin: int, kernel: int, expanded: int, cout: int, squeeze: int, act: Any, stride: int):
+            super().__init__()
+            self.residual = stride == 1 and cin == cout
+            layers = [cna(cin, expanded, act=act)] if expanded != cin else []
+            layers += [cna(expanded, expanded, kernel, stride, expanded, act), SqueezeExcitation(expanded, squeeze),
+                       cna(expanded, cout)]
+            self.block = nn.Sequential(*layers)
+
+        def forward(self, x: Any) -> Any:
+            result = self.block(x)
+            return result + x if self.residual else result
+
+    class Blocks(nn.Module):
+        def __init__(self) -> None:
+            super().__init__()
+            self.first = InvertedResidual(16, 3, 16, 16, 8, nn.ReLU, 2)
+            self.widen = nn.Conv2d(16, 40, 1)
+            self.second = InvertedResidual(40, 5, 240, 40, 64, nn.Hardswish, 1)
+
+        def forward(self, x: Any) -> Any:
+            return self.second(self.widen(self.first(x)))
+
+    return Blocks()
+
+
+def shufflenet_v2_units(torch: Any) -> Any:
+    """ShuffleNetV2 1x's InvertedResidual with stride 2 (two branches) then stride 1 (channel split in halves)."""
+    nn = torch.nn
+
+    def pointwise(cin: int, cout: int) -> list[Any]:
+        return [nn.Conv2d(cin, cout, 1, bias=False), nn.BatchNorm2d(cout), nn.ReLU(inplace=True)]
+
+    def depthwise(channels: int, stride: int) -> list[Any]:
+        return [nn.Conv2d(channels, channels, 3, stride, 1, groups=channels, bias=False), nn.BatchNorm2d(channels)]
+
+    class InvertedResidual(nn.Module):
+        def __init__(self, cin: int, cout: int, stride: int):
+            super().__init__()
+            self.stride = stride
+            half = cout // 2
+            if stride > 1:
+                self.branch1 = nn.Sequential(*depthwise(cin, stride), *pointwise(cin, half))
+            self.branch2 = nn.Sequential(*pointwise(cin if stride > 1 else half, half), *depthwise(half, stride),
+                                         *pointwise(half, half))
+            self.shuffle = nn.ChannelShuffle(2)
+
+        def forward(self, x: Any) -> Any:
+            if self.stride == 1:
+                x1, x2 = x.chunk(2, dim=1)
+                out = torch.cat((x1, self.branch2(x2)), dim=1)
+            else:
+                out = torch.cat((self.branch1(x), self.branch2(x)), dim=1)
+            return self.shuffle(out)
+
+    class Units(nn.Module):
+        def __init__(self) -> None:
+            super().__init__()
+            self.down = InvertedResidual(24, 116, 2)
+            self.unit = InvertedResidual(116, 116, 1)
+
+        def forward(self, x: Any) -> Any:
+            return self.unit(self.down(x))
+
+    return Units()
