@@ -63,6 +63,25 @@ def vit_b_16(torch: Any) -> Any:
     return VisionTransformer()
 
 
+def squeeze_excitation(torch: Any, activation: Any, scale_activation: Any) -> Any:
+    """torchvision.ops.SqueezeExcitation: scale = scale_activation(fc2(activation(fc1(pool(x))))); scale * x."""
+    nn = torch.nn
+
+    class SqueezeExcitation(nn.Module):
+        def __init__(self, channels: int, squeeze: int):
+            super().__init__()
+            self.avgpool = nn.AdaptiveAvgPool2d(1)
+            self.fc1 = nn.Conv2d(channels, squeeze, 1)
+            self.fc2 = nn.Conv2d(squeeze, channels, 1)
+            self.activation = activation()
+            self.scale_activation = scale_activation()
+
+        def forward(self, x: Any) -> Any:
+            return self.scale_activation(self.fc2(self.activation(self.fc1(self.avgpool(x))))) * x
+
+    return SqueezeExcitation
+
+
 def efficientnet_b0(torch: Any) -> Any:
     nn = torch.nn
 
@@ -72,17 +91,7 @@ def efficientnet_b0(torch: Any) -> Any:
                   nn.BatchNorm2d(cout)]
         return nn.Sequential(*layers, nn.SiLU(inplace=True)) if act else nn.Sequential(*layers)
 
-    class SqueezeExcitation(nn.Module):
-        def __init__(self, channels: int, squeeze: int):
-            super().__init__()
-            self.avgpool = nn.AdaptiveAvgPool2d(1)
-            self.fc1 = nn.Conv2d(channels, squeeze, 1)
-            self.fc2 = nn.Conv2d(squeeze, channels, 1)
-            self.activation = nn.SiLU(inplace=True)
-            self.scale_activation = nn.Sigmoid()
-
-        def forward(self, x: Any) -> Any:
-            return self.scale_activation(self.fc2(self.activation(self.fc1(self.avgpool(x))))) * x
+    SqueezeExcitation = squeeze_excitation(torch, nn.SiLU, nn.Sigmoid)
 
     class StochasticDepth(nn.Module):
         """The identity at inference, as torchvision.ops.StochasticDepth is."""
@@ -172,17 +181,7 @@ def mobilenet_v3_blocks(torch: Any) -> Any:
                   nn.BatchNorm2d(cout, eps=0.001, momentum=0.01)]
         return nn.Sequential(*layers, act()) if act else nn.Sequential(*layers)
 
-    class SqueezeExcitation(nn.Module):
-        def __init__(self, channels: int, squeeze: int):
-            super().__init__()
-            self.avgpool = nn.AdaptiveAvgPool2d(1)
-            self.fc1 = nn.Conv2d(channels, squeeze, 1)
-            self.fc2 = nn.Conv2d(squeeze, channels, 1)
-            self.activation = nn.ReLU()
-            self.scale_activation = nn.Hardsigmoid()
-
-        def forward(self, x: Any) -> Any:
-            return self.scale_activation(self.fc2(self.activation(self.fc1(self.avgpool(x))))) * x
+    SqueezeExcitation = squeeze_excitation(torch, nn.ReLU, nn.Hardsigmoid)
 
     class InvertedResidual(nn.Module):
         def __init__(self, cin: int, kernel: int, expanded: int, cout: int, squeeze: int, act: Any, stride: int):
