@@ -55,6 +55,8 @@ class LayerSpec:
     line: int
     column: int
     name: str = ""  # filled by the engine: given or Keras's auto name
+    block: tuple[Any, ...] = ()  # the block instances (blocks.expand.Instance) it was expanded from, outermost first
+    origin: str = ""  # for an expanded layer: its block and definition line, for messages
 
 
 @dataclass

@@ -99,6 +99,11 @@ class _Validator:
 
     def problem(self, code: str, message: str, path: DocPath, layer: str | None = None) -> None:
         line, column = self.doc.locate(path)
+        note = self.doc.note(path)
+        if note:
+            from shapecalc.blocks.stage import with_origin
+
+            message = with_origin(message, None, note)  # the same in every instance: reported once
         self.problems.append(Diagnostic(code, message, layer, line, column, self.doc.path))
         if len(self.problems) >= MAX_PROBLEMS:
             raise _TooManyProblems

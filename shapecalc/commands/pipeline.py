@@ -38,21 +38,25 @@ def report_internal_error(path: str, error: Exception) -> None:
 
 def analyze_path(path: str) -> Outcome:
     """Read, validate and analyse one model file; never raises for anything a file can contain."""
+    from shapecalc.blocks.stage import BlockErrors, annotate, attach, expand_document, once
     from shapecalc.engine import analyze
     from shapecalc.model import InvalidModel
     from shapecalc.reading import SourceError, read_file
-    from shapecalc.validate import load_model
+    from shapecalc.validate import MAX_LAYERS, load_model
 
+    spec = None
     try:
-        document = read_file(path)
+        document = expand_document(read_file(path), MAX_LAYERS)
         spec = load_model(document)
+        attach(spec)
         analysis = analyze(spec)
         from shapecalc.diagnose import run_passes
 
         run_passes(analysis, spec)
+        analysis.diagnostics = annotate(analysis.diagnostics, spec)
         return Outcome(path, analysis, framework=spec.framework)
     except SourceError as error:
         problem = Diagnostic(error.code, error.message, None, error.line, error.column, path)
         return Outcome(path, None, [problem])
-    except InvalidModel as errors:
-        return Outcome(path, None, errors.diagnostics)
+    except (InvalidModel, BlockErrors) as errors:
+        return Outcome(path, None, once(annotate(errors.diagnostics, spec) if spec is not None else errors.diagnostics))

@@ -55,6 +55,11 @@ class Document:
             path = path[:-1]
         return self.positions.get((), (1, 1))
 
+    def note(self, path: DocPath) -> str:
+        """Where else `path` was written, for a message: nothing here; an expanded document names
+        the block definition (blocks/stage.py)."""
+        return ""
+
 
 def offset_to_position(raw: bytes | str, offset: int) -> Position:
     """The 1-based line and column of a character (or byte) offset."""

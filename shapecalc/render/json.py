@@ -33,6 +33,7 @@ def _layer_json(row: Row) -> dict[str, Any]:
         "trainable_params": row.params.trainable,
         "non_trainable_params": row.params.non_trainable,
         "inputs": list(row.inputs),
+        "block": [instance.name for instance in row.spec.block] if row.spec is not None else [],
     }
 
 

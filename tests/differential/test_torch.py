@@ -19,6 +19,7 @@ pytest.importorskip("torch")
 
 from shapecalc.commands.pipeline import analyze_path  # noqa: E402
 from shapecalc.render.json import document  # noqa: E402
+from tests.differential.flat import model_data  # noqa: E402
 from tests.differential.torch_reference import build  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -47,8 +48,10 @@ def same_shape(ours: list, theirs: list) -> bool:
 
 @pytest.mark.parametrize("path", torch_files(), ids=lambda p: str(p.relative_to(ROOT)))
 def test_matches_torch(path: Path) -> None:
-    data = yaml.safe_load(path.read_text())
+    data, uses = model_data(path)
     reference = build(data)
+    if reference.failed_index is not None:
+        reference.failed_index = uses[reference.failed_index]
     outcome = analyze_path(str(path))
     if reference.failed_index is not None:
         first, last = entry_span(path, reference.failed_index)

@@ -59,9 +59,10 @@ def test_golden_agrees_with_keras(spec: Path) -> None:
     from keras.src.utils.summary_utils import readable_memory_size
 
     from shapecalc.shapes import format_shape
+    from tests.differential.flat import model_data
     from tests.differential.keras_reference import build
 
-    reference = build(yaml.safe_load(spec.read_text()))
+    reference = build(model_data(spec)[0])
     assert reference.failed_index is None, f"Keras refused {relative(spec)}: {reference.error}"
     table = read_table(golden_text(spec))
 
@@ -92,9 +93,10 @@ def test_golden_agrees_with_torch(spec: Path) -> None:
     """Rows (after the InputLayer rows), per-layer params and totals as torch counts them; an unknown
     (None) size in the golden matches any size of torch's forward pass (batch 1 unless `batch:` is set)."""
     pytest.importorskip("torch")
+    from tests.differential.flat import model_data
     from tests.differential.torch_reference import build
 
-    reference = build(yaml.safe_load(spec.read_text()))
+    reference = build(model_data(spec)[0])
     assert reference.failed_index is None, f"torch refused {relative(spec)}: {reference.error}"
     table = read_table(golden_text(spec))
     rows = [row for row in table.rows if row.type != "InputLayer"]
