@@ -58,11 +58,14 @@ def summarize(
     output_format: Annotated[
         SummaryFormat, typer.Option("--format", "-f", help="table (Keras-style) or json (SPEC §3).")
     ] = SummaryFormat.table,
+    depth: Annotated[
+        int | None, typer.Option("--depth", min=1, help="Fold layers deeper than N into one row per block instance.")
+    ] = None,
 ) -> None:
     """Print the Keras-style summary: output shapes, parameter counts, diagnostics."""
     from shapecalc.commands.summarize import run
 
-    raise typer.Exit(run(file, output_format.value))
+    raise typer.Exit(run(file, output_format.value, depth=depth))
 
 
 @app.command()

@@ -18,7 +18,9 @@ def wants_colour(stream: object) -> bool:
     return bool(isatty and isatty())
 
 
-def run(path: str, output_format: str) -> int:
+def run(path: str, output_format: str, depth: int | None = None) -> int:
+    """Summarize one file; `depth` folds the table's rows below it into their block instances (the JSON
+    keeps every layer, with its block path)."""
     try:
         outcome = analyze_path(path)
     except Exception as error:
@@ -45,12 +47,17 @@ def run(path: str, output_format: str) -> int:
         for problem in outcome.problems:
             sys.stderr.write(diagnostic_line(problem) + "\n")
         return outcome.exit_code()
-    if wants_colour(out) and len(outcome.analysis.rows) <= RICH_ROWS:
+    analysis = outcome.analysis
+    if depth is not None:
+        from shapecalc.blocks.depth import collapse
+
+        analysis = collapse(analysis, depth)
+    if wants_colour(out) and len(analysis.rows) <= RICH_ROWS:
         from shapecalc.render import rich_table
 
-        rich_table.render(outcome.analysis, out)
+        rich_table.render(analysis, out)
     else:
         from shapecalc.render import text
 
-        out.write(text.render(outcome.analysis))
+        out.write(text.render(analysis))
     return outcome.exit_code()
