@@ -38,7 +38,7 @@ def module_outputs(model: Any, *inputs: Any) -> tuple[dict[str, tuple[list[int],
         descendants[key] = [f"{key}_{inner.replace('.', '_')}" for inner, _ in module.named_modules() if inner]
 
         def record(module: Any, args: Any, output: Any, key: str = key) -> None:
-            while isinstance(output, (tuple, list)):
+            while not isinstance(output, torch.Tensor):  # a tuple, or transformers' ModelOutput
                 output = output[0]
             seen[key] = (list(output.shape), sum(p.numel() for p in module.parameters()))
         handles.append(module.register_forward_hook(record))
@@ -108,3 +108,10 @@ def test_gpt2_small() -> None:
     model = transformers.GPT2Model(transformers.GPT2Config())
     assert sum(p.numel() for p in model.parameters()) == 124_439_808  # the figure the issue quotes
     compare("specs/pytorch/gpt2.yaml", model, torch.zeros((1, 1024), dtype=torch.long))
+
+
+def test_bert_base() -> None:
+    transformers = pytest.importorskip("transformers")
+    torch.manual_seed(0)
+    model = transformers.BertModel(transformers.BertConfig())
+    compare("specs/pytorch/bert_base.yaml", model, torch.zeros((1, 128), dtype=torch.long))
