@@ -19,6 +19,7 @@ import re
 from dataclasses import dataclass, field
 
 from shapecalc.codes import ERROR, WARNING, Code
+from shapecalc.costs.macs import total as total_macs
 from shapecalc.diagnostics import Diagnostic
 from shapecalc.gcpause import paused_gc
 from shapecalc.layers.base import Params, Why
@@ -71,6 +72,7 @@ class Call:
     params: Params
     connections: list[Connection]
     why: Why
+    macs: int | None = 0
 
 
 def analyze(spec: ModelSpec) -> Analysis:
@@ -526,7 +528,7 @@ class _Walker:
         if earlier is None:
             earlier = self.calls[node.layer] = []
         node.call = len(earlier)
-        earlier.append(Call(node.name, inputs, output, params, connections, why))
+        earlier.append(Call(node.name, inputs, output, params, connections, why, layer.layer.macs(inputs, output)))
         outputs[node.name] = list(output) if isinstance(output, list) else [output]
         if node.spec.keys.expect is not None:
             self.check_expect(node.layer, output, node.spec.keys.expect, (node.spec.line, node.spec.column))
@@ -566,8 +568,9 @@ class _Walker:
             model_inputs = self.spec.inputs
             inputs = [c[0] for c in connections if c[0] not in model_inputs]
             connections = []
+        macs = first.macs if len(calls) == 1 else total_macs(call.macs for call in calls)
         return Row(name, spec.layer.type_name(), calls[-1].output, first.params, inputs, spec.line, spec.column,
-                   first.why.steps, first.why.axes, first.inputs, spec, connections)
+                   first.why.steps, first.why.axes, first.inputs, spec, connections, macs)
 
     def check_sequential_feed(self, node: Node) -> None:
         """Keras's Sequential hands every output of a layer to the next one, which takes a single tensor."""

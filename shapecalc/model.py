@@ -102,6 +102,7 @@ class Row:
     input_shapes: list[Shape] = field(default_factory=list)
     spec: LayerSpec | None = None
     connections: list[Connection] = field(default_factory=list)
+    macs: int | None = 0  # every call's, for one sample (shapecalc.costs)
 
     @property
     def main_shape(self) -> Shape:
@@ -124,6 +125,13 @@ class Analysis:
     input_names: list[str] = field(default_factory=list)
     output_names: list[str] = field(default_factory=list)
     connected_column: bool = False  # Keras adds "Connected to" unless the graph is a plain chain
+
+    @property
+    def total_macs(self) -> int | None:
+        """Every layer's multiply-accumulates for one sample; unknown if any layer's is."""
+        from shapecalc.costs.macs import total
+
+        return total(row.macs for row in self.rows)
 
     def row(self, name: str) -> Row | None:
         return next((row for row in self.rows if row.name == name), None)

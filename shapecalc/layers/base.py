@@ -111,6 +111,14 @@ class Layer(Declared):
         """Parameters created for these input shapes; most layers have none."""
         return Params()
 
+    def macs(self, inputs: list[Shape], output: Shape | list[Shape]) -> int | None:
+        """Multiply-accumulates of one call for one sample, in fvcore's convention
+        (`shapecalc.costs.macs`); None when a size it needs is unknown.
+
+        Most layers (activations, pooling, adds, reshapes) count 0 there.
+        """
+        return 0
+
 
 _PREFIXES: dict[type, str] = {}
 

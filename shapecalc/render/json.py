@@ -34,6 +34,7 @@ def _layer_json(row: Row) -> dict[str, Any]:
         "non_trainable_params": row.params.non_trainable,
         "inputs": list(row.inputs),
         "block": [instance.name for instance in row.spec.block] if row.spec is not None else [],
+        "macs": row.macs,
     }
 
 
@@ -50,6 +51,7 @@ def _document(analysis: Analysis) -> dict[str, Any]:
         "total_params": analysis.totals.total,
         "trainable_params": analysis.totals.trainable,
         "non_trainable_params": analysis.totals.non_trainable,
+        "total_macs": analysis.total_macs,
         "diagnostics": [d.as_json() for d in analysis.diagnostics],
     }
 
@@ -63,6 +65,7 @@ def failure_document(path: str, diagnostics: list[Diagnostic], framework: str | 
         "total_params": 0,
         "trainable_params": 0,
         "non_trainable_params": 0,
+        "total_macs": None,
         "diagnostics": [d.as_json() for d in diagnostics],
     }
 

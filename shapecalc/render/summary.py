@@ -36,6 +36,21 @@ def readable_size(count: int) -> str:
     return f"{size:.2f} PB"
 
 
+def readable_count(count: int) -> str:
+    """A count as papers quote MACs: 4111512576 -> '4.11 G', 235520 -> '235.52 K', 16 -> '16'."""
+    for unit, scale in (("T", 10**12), ("G", 10**9), ("M", 10**6), ("K", 10**3)):
+        if count >= scale:
+            return f"{count / scale:.2f} {unit}"
+    return str(count)
+
+
+def macs_line(total: int | None) -> str:
+    """The cost line under the totals: every layer's multiply-accumulates for one sample."""
+    if total is None:
+        return "Total MACs: unknown (a size it needs is None)"
+    return f"Total MACs: {readable_count(total)}"
+
+
 def shape_text(shape: Shape | list[Shape]) -> str:
     if isinstance(shape, list):
         return "[" + ", ".join(format_shape(s) for s in shape) + "]"
@@ -72,6 +87,7 @@ def summary_text(analysis: Analysis) -> SummaryText:
         f"Total params: {totals.total:,} ({readable_size(totals.total)})",
         f"Trainable params: {totals.trainable:,} ({readable_size(totals.trainable)})",
         f"Non-trainable params: {totals.non_trainable:,} ({readable_size(totals.non_trainable)})",
+        macs_line(analysis.total_macs),
     ]
     if declared:
         lines.append(DECLARED_NOTE)

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import re
 import warnings
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -209,8 +210,15 @@ def construct_all(torch: Any, entries: list[tuple[str, dict[str, Any]]],
     return built
 
 
-def build(data: dict[str, Any]) -> TorchReference:
-    """Construct and run the file's network in torch; record shapes and counts, or where torch refused."""
+Observer = Callable[[str, Any, str, list[Any], dict[str, Any]], None]
+
+
+def build(data: dict[str, Any], observe: Observer | None = None) -> TorchReference:
+    """Construct and run the file's network in torch; record shapes and counts, or where torch refused.
+
+    `observe(name, module, type, inputs, forward_args)` sees every call that torch accepted (the cost
+    tests count its work with fvcore).
+    """
     import torch
 
     reference = TorchReference()
@@ -248,6 +256,8 @@ def build(data: dict[str, Any]) -> TorchReference:
             reference.failed_name = None if entries[index][0] == "Reuse" else name
             return reference
         previous = output
+        if observe is not None:
+            observe(name if entries[index][0] != "Reuse" else args["layer"], module, type_name, sources, forward_args)
         if name is not None:
             tensors[name] = produced
         if entries[index][0] == "Reuse":

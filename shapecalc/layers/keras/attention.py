@@ -20,6 +20,7 @@ from typing import ClassVar, Literal
 
 from shapecalc.arguments.declarative import Aliased
 from shapecalc.arguments.types import ArgumentError, PositiveInt, WeightSettings
+from shapecalc.costs import macs as costs
 from shapecalc.layers.base import Layer, Params, Why
 from shapecalc.shapes import Shape, ShapeError, format_shape, product
 
@@ -126,6 +127,21 @@ class MultiHeadAttention(_Projected):
         projections.append(("output projection", heads * vd, out or 0))
         return _projection_params(projections, self.use_bias, why)
 
+    def macs(self, inputs: list[Shape], output: Shape) -> int | None:
+        """As torch's MultiheadAttention: each projection a linear map at every position, then per head
+        the two products queries*keys*key_dim and queries*keys*value_dim."""
+        query, value, key = _query_value_key(inputs)
+        heads, kd = self.num_heads, self.key_dim
+        vd = self.value_dim or kd
+        width = self.output_width()
+        queries = costs.positions(query)
+        counts = [costs.linear(query, heads * kd), costs.linear(key, heads * kd), costs.linear(value, heads * vd),
+                  costs.attention(costs.times(heads, queries), costs.positions(key), kd, vd),
+                  costs.times(queries, heads * vd, costs.area(width) if width else query[-1])]
+        if self.use_gate:
+            counts.append(costs.linear(query, heads * vd))
+        return costs.total(counts)
+
 
 
 class GroupedQueryAttention(_Projected):
@@ -179,6 +195,20 @@ class GroupedQueryAttention(_Projected):
         projections.append(("output projection", query_width, m))
         return _projection_params(projections, self.use_bias, why)
 
+    def macs(self, inputs: list[Shape], output: Shape) -> int | None:
+        """Projections as linear maps, then every query head's two products with its shared key/value head."""
+        query, value, key = _query_value_key(inputs)
+        query_width = self.num_query_heads * self.head_dim
+        shared_width = self.num_key_value_heads * self.head_dim
+        queries = costs.positions(query)
+        counts = [costs.linear(query, query_width), costs.linear(key, shared_width), costs.linear(value, shared_width),
+                  costs.attention(costs.times(self.num_query_heads, queries), costs.positions(key),
+                                  self.head_dim, self.head_dim),
+                  costs.times(queries, query_width, query[-1])]
+        if self.use_gate:
+            counts.append(costs.linear(query, query_width))
+        return costs.total(counts)
+
 
 class _ScoreAttention(Layer):
     """[query, value(, key)] -> (batch, Tq, value's last axis)."""
@@ -205,6 +235,14 @@ class Attention(_ScoreAttention):
     use_scale: bool = False
     score_mode: Literal["dot", "concat"] = "dot"
 
+    def macs(self, inputs: list[Shape], output: Shape) -> int | None:
+        """Scores query @ key^T (Tq*Tv*dim; none with score_mode='concat', a sum of tanh), then
+        weights @ value (Tq*Tv*value dim)."""
+        query, value, key = _query_value_key(inputs)
+        queries, keys = costs.positions(query), costs.positions(key)
+        scores = costs.times(queries, keys, query[-1]) if self.score_mode == "dot" else 0
+        return costs.total([scores, costs.times(queries, keys, value[-1])])
+
     def params(self, inputs: list[Shape], why: Why) -> Params:
         count = int(self.use_scale) + int(self.score_mode == "concat")
         why.step(f"params: scale {int(self.use_scale)} + concat weight {int(self.score_mode == 'concat')} = {count}")
@@ -215,6 +253,11 @@ class AdditiveAttention(_ScoreAttention):
     """Bahdanau attention: (batch, Tq, dim) -> (batch, Tq, value dim); params: `dim` scales with use_scale."""
 
     use_scale: bool = True
+
+    def macs(self, inputs: list[Shape], output: Shape) -> int | None:
+        """Scores are a sum of tanh (no product counted); then weights @ value: Tq*Tv*value dim."""
+        query, value, key = _query_value_key(inputs)
+        return costs.times(costs.positions(query), costs.positions(key), value[-1])
 
     def params(self, inputs: list[Shape], why: Why) -> Params:
         if not self.use_scale:

@@ -22,6 +22,7 @@ from shapecalc.arguments.types import (
     Setting,
     as_tuple,
 )
+from shapecalc.costs import macs as costs
 from shapecalc.layers.base import Layer, Params, Why, need_rank
 from shapecalc.layers.keras.activations import check_activation
 from shapecalc.shapes import Shape, ShapeError, format_shape, same_pads, window
@@ -189,6 +190,11 @@ class _Conv(ConvBase):
 
     def params(self, inputs: list[Shape], why: Why) -> Params:
         return self.filter_params(inputs, self.filters, self.groups, why)
+
+    def macs(self, inputs: list[Shape], output: Shape) -> int | None:
+        """As Conv2d: output elements * (in_channels/groups) * kernel area."""
+        _, channels = split_channels(inputs[0], self.data_format)
+        return costs.conv(output, None if channels is None else channels // self.groups, self.kernel())
 
 
 class Conv1D(_Conv):

@@ -20,6 +20,7 @@ from __future__ import annotations
 from typing import ClassVar
 
 from shapecalc.arguments.types import ArgumentError, NonNegativeInts, PositiveInt, Setting, as_tuple
+from shapecalc.costs import macs as costs
 from shapecalc.layers.base import Params, Why
 from shapecalc.layers.keras.conv import (
     ConvBase,
@@ -113,6 +114,10 @@ class _ConvTranspose(ConvBase):
 
     def params(self, inputs: list[Shape], why: Why) -> Params:
         return self.filter_params(inputs, self.filters, 1, why)
+
+    def macs(self, inputs: list[Shape], output: Shape) -> int | None:
+        """As ConvTranspose2d: *input* elements * filters * kernel area."""
+        return costs.transposed_conv(inputs[0], self.filters, self.kernel())
 
 
 class Conv1DTranspose(_ConvTranspose):

@@ -21,6 +21,7 @@ from shapecalc.arguments.types import (
     Setting,
     WeightSettings,
 )
+from shapecalc.costs import macs as costs
 from shapecalc.layers.base import Layer, Params, Why, need_min_rank, need_rank
 from shapecalc.layers.keras.activations import check_activation
 from shapecalc.layers.keras.embedding import lora_params
@@ -57,6 +58,10 @@ class Dense(WeightSettings, Layer):
             )
         why.step(f"last axis: {shape[-1]} -> units = {self.units}")
         return (*shape[:-1], self.units)
+
+    def macs(self, inputs: list[Shape], output: Shape) -> int | None:
+        """As Linear: input elements * units (every position of a sequence counts)."""
+        return costs.linear(inputs[0], self.units)
 
     def params(self, inputs: list[Shape], why: Why) -> Params:
         fan_in = inputs[0][-1] or 0
@@ -241,6 +246,19 @@ class EinsumDense(WeightSettings, Layer):
         output, kernel, bias = self.analyse(inputs[0])
         why.step(f"kernel {format_shape(kernel)}" + (f", bias {format_shape(bias)}" if bias else ""))
         return output
+
+    def macs(self, inputs: list[Shape], output: Shape) -> int | None:
+        """As torch.einsum of one sample and the kernel, counted as fvcore counts einsum."""
+        shape = (1, *inputs[0][1:])  # one sample
+        if None in shape:
+            return None
+        source, kernel_spec, output_spec, left = self.specs()
+        _, kernel, _ = self.analyse(inputs[0])
+        elided = "".join(str(i) for i in range(len(shape) - len(source)))  # the axes "..." stands for
+        source, output_spec = (elided + source, elided + output_spec) if left else (source + elided, output_spec + elided)
+        sizes = dict(zip(source, shape, strict=True))
+        sizes.update(zip(kernel_spec, kernel, strict=True))
+        return costs.einsum(sizes, [source, kernel_spec], output_spec)
 
     def params(self, inputs: list[Shape], why: Why) -> Params:
         _, kernel, bias = self.analyse(inputs[0])

@@ -13,6 +13,7 @@ from __future__ import annotations
 from typing import ClassVar
 
 from shapecalc.arguments.types import DataFormat
+from shapecalc.costs import macs as costs
 from shapecalc.layers.base import Layer, Why, need_rank
 from shapecalc.layers.keras.conv import join_channels, split_channels
 from shapecalc.shapes import Shape, format_shape
@@ -61,6 +62,10 @@ class GlobalAveragePooling1D(_GlobalPooling):
 class GlobalAveragePooling2D(_GlobalPooling):
     __doc__ = _GlobalPooling.__doc__
     rank: ClassVar[int] = 2
+
+    def macs(self, inputs: list[Shape], output: Shape) -> int | None:
+        """As AdaptiveAvgPool2d(1): 1 per input element (the 1-d and 3-d ones count 0, as in fvcore)."""
+        return costs.per_element(inputs[0], 1)
 
 
 class GlobalAveragePooling3D(_GlobalPooling):

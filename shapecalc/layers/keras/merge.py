@@ -21,6 +21,7 @@ from __future__ import annotations
 from typing import ClassVar
 
 from shapecalc.arguments.types import AnyInt, ArgumentError
+from shapecalc.costs import macs as costs
 from shapecalc.layers.base import Layer, Why
 from shapecalc.shapes import Dim, Shape, ShapeError, format_shape
 
@@ -207,6 +208,14 @@ class Dot(Layer):
         if self.axes < 0:
             return self.axes % len(first), self.axes % len(second)
         return self.axes, self.axes
+
+    def macs(self, inputs: list[Shape], output: Shape) -> int | None:
+        """As torch.bmm/matmul: every value of the first input meets every value of the second that
+        shares its contracted index: elements(first) * elements(second) / contracted size."""
+        first, second = inputs
+        _, b = self.pair(first, second)
+        rest = costs.elements(second)
+        return costs.times(costs.elements(first), None if rest is None or not second[b] else rest // second[b])
 
     def output_shape(self, inputs: list[Shape], why: Why) -> Shape:
         first, second = inputs

@@ -11,6 +11,7 @@ from __future__ import annotations
 from typing import Any
 
 from shapecalc.arguments.types import AnyInt, ArgumentError, Setting
+from shapecalc.costs import macs as costs
 from shapecalc.layers.base import Layer, Params, Why
 from shapecalc.shapes import Shape, ShapeError, format_shape
 
@@ -88,6 +89,11 @@ class _Affine(_Normalization):
     beta_constraint: Setting = None
     gamma_constraint: Setting = None
 
+    def macs(self, inputs: list[Shape], output: Shape) -> int | None:
+        """As LayerNorm/GroupNorm: 5 per element with a scale or an offset, 4 without
+        (BatchNormalization overrides)."""
+        return costs.per_element(inputs[0], 5 if self.scale or self.center else 4)
+
 
 class BatchNormalization(_Affine):
     """Normalizes over the batch, per channel C = input_shape[axis]: params 4*C (gamma and beta
@@ -98,6 +104,10 @@ class BatchNormalization(_Affine):
     axis: AnyInt = -1
     momentum: float = 0.99
     moving_mean_initializer: Setting = "zeros"
+
+    def macs(self, inputs: list[Shape], output: Shape) -> int | None:
+        """As BatchNorm2d in evaluation: 2 per element with a scale or an offset, 1 without."""
+        return costs.per_element(inputs[0], 2 if self.scale or self.center else 1)
     moving_variance_initializer: Setting = "ones"
     renorm: bool = False
     renorm_clipping: dict[str, float] | None = None

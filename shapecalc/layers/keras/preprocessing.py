@@ -14,6 +14,7 @@ from __future__ import annotations
 from typing import ClassVar, Literal
 
 from shapecalc.arguments.types import AnyInt, ArgumentError, DataFormat, PositiveInt
+from shapecalc.costs import macs as costs
 from shapecalc.layers.base import Layer, Params, Why
 from shapecalc.layers.keras.normalization import known_sizes
 from shapecalc.layers.keras.regularization import ShapePreserving
@@ -86,6 +87,11 @@ class Resizing(Layer):
     fill_value: float = 0.0
     antialias: bool = False
     data_format: DataFormat = None
+
+    def macs(self, inputs: list[Shape], output: Shape) -> int | None:
+        """As F.interpolate on a batch of images: nearest 1 per output element, bilinear 4, others 0."""
+        per_output = {"nearest": 1, "bilinear": 4}.get(self.interpolation, 0) if len(output) == 4 else 0
+        return costs.per_element(output, per_output) if per_output else 0
 
     def output_shape(self, inputs: list[Shape], why: Why) -> Shape:
         shape = inputs[0]

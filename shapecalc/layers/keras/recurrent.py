@@ -20,6 +20,7 @@ from __future__ import annotations
 from typing import Any, ClassVar, Literal
 
 from shapecalc.arguments.types import ArgumentError, DataFormat, PositiveInt, PositiveInts, Setting
+from shapecalc.costs import macs as costs
 from shapecalc.layers.base import Layer, Params, Why, need_rank
 from shapecalc.layers.keras.activations import check_activation
 from shapecalc.layers.keras.conv import (
@@ -71,6 +72,10 @@ class _DenseCell(_Weights):
     def bias_sets(self) -> int:
         """Bias vectors per gate."""
         return 1
+
+    def cell_macs(self, steps: int | None, features: int | None) -> int | None:
+        """As torch's RNN/GRU/LSTM: gates*units*(features + units) per step."""
+        return costs.recurrent(steps, self.gates, self.units, features, self.units)
 
     def cell_params(self, features: int, why: Why, label: str = "params") -> Params:
         n, u, g = features, self.units, self.gates
@@ -183,6 +188,9 @@ class _DenseRNN(Recurrent):
     def params(self, inputs: list[Shape], why: Why) -> Params:
         return self.cell_params(inputs[0][-1] or 0, why)  # type: ignore[attr-defined]
 
+    def macs(self, inputs: list[Shape], output: Shape | list[Shape]) -> int | None:
+        return self.cell_macs(inputs[0][1], inputs[0][-1])  # type: ignore[attr-defined]
+
 
 class SimpleRNN(_DenseRNN, SimpleRNNCell):
     """h_t = activation(W x_t + U h_(t-1) + b): u*(n + u) + u params."""
@@ -238,6 +246,14 @@ class RNN(Recurrent):
 
     def state_shapes(self, batch: int | None, step: Shape) -> list[Shape]:
         return [(batch, entry.layer.units) for entry in self.cells() for _ in range(entry.layer.states)]
+
+    def macs(self, inputs: list[Shape], output: Shape | list[Shape]) -> int | None:
+        """Each stacked cell over every step, its input the previous cell's units."""
+        features, counts = inputs[0][-1], []
+        for entry in self.cells():
+            counts.append(entry.layer.cell_macs(inputs[0][1], features))
+            features = entry.layer.units
+        return costs.total(counts)
 
     def params(self, inputs: list[Shape], why: Why) -> Params:
         features = inputs[0][-1] or 0
@@ -320,6 +336,18 @@ class _ConvLSTM(Recurrent, _Weights):
                 raise nonpositive_error(name, sequence, axis.formula)
             sizes.append(why.axis(axis))
         return join_channels(sequence[0], tuple(sizes), self.filters, self.data_format)[1:]
+
+    def macs(self, inputs: list[Shape], output: Shape | list[Shape]) -> int | None:
+        """Per step, 4 gate convolutions of the input (channels -> filters) and 4 of the state
+        (filters -> filters), each output pixels * fan-in * kernel area (no torch twin: conv's rule)."""
+        sequence = inputs[0]
+        _, channels = split_channels((sequence[0], *sequence[2:]), self.data_format)
+        step = output[0] if isinstance(output, list) else output
+        if self.return_sequences:
+            step = (step[0], *step[2:])
+        kernel, _, _ = self.tuples()
+        per_step = costs.times(4, costs.conv(step, None if channels is None else channels + self.filters, kernel))
+        return costs.times(sequence[1], per_step)
 
     def params(self, inputs: list[Shape], why: Why) -> Params:
         _, channels = split_channels((inputs[0][0], *inputs[0][2:]), self.data_format)

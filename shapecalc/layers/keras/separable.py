@@ -18,6 +18,7 @@ from __future__ import annotations
 from typing import ClassVar
 
 from shapecalc.arguments.types import PositiveInt, Setting
+from shapecalc.costs import macs as costs
 from shapecalc.layers.base import Params, Why
 from shapecalc.layers.keras.conv import ConvBase, conv_sizes, join_channels, split_channels
 from shapecalc.shapes import Dim, Shape, product
@@ -47,6 +48,10 @@ class _Depthwise(ConvBase):
 
     def channel_text(self, channels: Dim, out: Dim) -> str:
         return f"channels: {channels}*{self.depth_multiplier} = {out}"
+
+    def macs(self, inputs: list[Shape], output: Shape) -> int | None:
+        """As Conv2d with groups = in_channels: output elements * 1 * kernel area."""
+        return costs.conv(output, 1, self.kernel())
 
     def depthwise_weights(self, channels: int, why: Why) -> int:
         """prod(kernel)*C*m, the per-channel filters."""
@@ -92,6 +97,17 @@ class _Separable(_Depthwise):
 
     def channel_text(self, channels: Dim, out: Dim) -> str:
         return f"channels: filters = {self.filters}"
+
+    def macs(self, inputs: list[Shape], output: Shape) -> int | None:
+        """As a depthwise Conv2d (groups = C) to C*m channels, then a 1x1 Conv2d to `filters`:
+        pixels*C*m*kernel area + pixels*C*m*filters."""
+        _, channels = split_channels(inputs[0], self.data_format)
+        pixels = costs.elements(output)
+        if pixels is None or channels is None:
+            return None
+        pixels //= self.filters
+        middle = channels * self.depth_multiplier
+        return pixels * middle * costs.area(self.kernel()) + pixels * middle * self.filters
 
     def params(self, inputs: list[Shape], why: Why) -> Params:
         _, channels = split_channels(inputs[0], self.data_format)

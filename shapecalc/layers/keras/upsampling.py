@@ -12,6 +12,7 @@ from __future__ import annotations
 from typing import ClassVar, Literal
 
 from shapecalc.arguments.types import DataFormat, PositiveInt, PositiveInts, as_tuple
+from shapecalc.costs import macs as costs
 from shapecalc.layers.base import Layer, Why, need_rank
 from shapecalc.layers.keras.conv import join_channels, spatial_labels, split_channels
 from shapecalc.shapes import Shape, upsample
@@ -61,6 +62,11 @@ class UpSampling2D(_UpSampling):
     __doc__ = _UpSampling.__doc__
     rank: ClassVar[int] = 2
     interpolation: Literal["nearest", "bilinear", "bicubic", "lanczos3", "lanczos5"] = "nearest"
+
+    def macs(self, inputs: list[Shape], output: Shape) -> int | None:
+        """As a 2-d torch Upsample: nearest 1 per output element, bilinear 4, the others 0."""
+        per_output = {"nearest": 1, "bilinear": 4}.get(self.interpolation, 0)
+        return costs.per_element(output, per_output) if per_output else 0
 
 
 class UpSampling3D(_UpSampling):

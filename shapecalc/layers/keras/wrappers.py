@@ -16,6 +16,7 @@ from __future__ import annotations
 from typing import Any, ClassVar, Literal
 
 from shapecalc.arguments.types import ArgumentError
+from shapecalc.costs import macs as costs
 from shapecalc.layers.base import Layer, Params, Why
 from shapecalc.model import LayerSpec
 from shapecalc.shapes import Shape, ShapeError, format_shape
@@ -117,6 +118,13 @@ class Bidirectional(Layer):
         result = outputs + states + states
         return result if len(result) > 1 else result[0]
 
+    def macs(self, inputs: list[Shape], output: Shape | list[Shape]) -> int | None:
+        """The forward and the backward layer's, each over the whole sequence."""
+        sequence = inputs[:1]
+        forward = self.layer.layer.macs(sequence, self.layer.layer.output_shape(sequence, Why()))
+        backward_layer = self.backward()[0]
+        return costs.total([forward, backward_layer.macs(sequence, backward_layer.output_shape(sequence, Why()))])
+
     def params(self, inputs: list[Shape], why: Why) -> Params:
         forward = inner_params(self.layer.layer, not self.layer.keys.trainable, inputs, why, "forward")
         backward_layer, frozen = self.backward()
@@ -165,6 +173,12 @@ class TimeDistributed(Layer):
         if isinstance(produced, list):
             raise ShapeError(f"TimeDistributed cannot wrap {self.layer.type_name} with several outputs", code="SC102")
         return (produced[0], shape[1], *produced[1:])
+
+    def macs(self, inputs: list[Shape], output: Shape) -> int | None:
+        """The wrapped layer's for one time step, times the steps."""
+        step = self.step_shape(inputs[0])
+        inner = self.layer.layer
+        return costs.times(inputs[0][1], inner.macs([step], inner.output_shape([step], Why())))
 
     def params(self, inputs: list[Shape], why: Why) -> Params:
         step = self.step_shape(inputs[0])

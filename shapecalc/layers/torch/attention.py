@@ -16,6 +16,7 @@ from __future__ import annotations
 from typing import ClassVar
 
 from shapecalc.arguments.types import ArgumentError, PositiveInt, Probability
+from shapecalc.costs import macs as costs
 from shapecalc.layers.base import Params, Why
 from shapecalc.layers.torch.common import TorchLayer, disagree, need_ranks, torch_size
 from shapecalc.shapes import Shape, ShapeError
@@ -76,6 +77,25 @@ class MultiheadAttention(TorchLayer):
             if disagree(query[batch_axis:batch_axis + 1], key[batch_axis:batch_axis + 1]):
                 raise ShapeError(f"MultiheadAttention: query {torch_size(query)} and key {torch_size(key)} "
                                  f"have different batch sizes", code="SC102")
+
+    def macs(self, inputs: list[Shape], output: Shape) -> int | None:
+        """Projections as linear maps (L*E*E for the query, S*kdim*E and S*vdim*E for key and value,
+        L*E*E out) and the two batched products L*S*E each, as fvcore counts the call with weights."""
+        query = inputs[0]
+        key = inputs[1] if len(inputs) > 1 else query
+        value = inputs[2] if len(inputs) > 2 else key
+        e = self.embed_dim
+        queries, keys = self.length(query), self.length(key)
+        extra = int(self.add_bias_kv) + int(self.add_zero_attn)  # key/value rows appended before the products
+        attended = None if keys is None else keys + extra
+        return costs.total([
+            costs.times(queries, e, e), costs.times(keys, self.key_dim(), e), costs.times(self.length(value), self.value_dim(), e),
+            costs.attention(queries, attended, e, e), costs.times(queries, e, e),
+        ])
+
+    def length(self, shape: Shape) -> int | None:
+        """Sequence length of one sample: axis 1 with batch_first, else axis 0 (unbatched: axis 0)."""
+        return shape[1] if len(shape) == 3 and self.batch_first else shape[0]
 
     def params(self, inputs: list[Shape], why: Why) -> Params:
         e = self.embed_dim

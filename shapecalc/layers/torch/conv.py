@@ -19,6 +19,7 @@ from __future__ import annotations
 from typing import ClassVar, Literal
 
 from shapecalc.arguments.types import ArgumentError, NonNegativeInts, PositiveInt, PositiveInts
+from shapecalc.costs import macs as costs
 from shapecalc.layers.base import Params, Why
 from shapecalc.layers.torch.common import (
     TorchLayer,
@@ -148,6 +149,10 @@ class _Conv(_ConvBase):
     def params(self, inputs: list[Shape], why: Why) -> Params:
         return self.weights(self.fan_in(inputs) // self.groups, self.out_channels, why)
 
+    def macs(self, inputs: list[Shape], output: Shape) -> int | None:
+        """Output elements * (in_channels/groups) * kernel area, whatever the padding mode."""
+        return costs.conv(output, self.fan_in(inputs) // self.groups, self.kernel())
+
 
 class _ConvTranspose(_ConvBase):
     """(N, C_in, *i) -> (N, out_channels, *out): out = (i-1)*s - 2p + d*(k-1) + output_padding + 1; params C_in*(out_channels/groups)*prod(k) + bias."""
@@ -195,6 +200,10 @@ class _ConvTranspose(_ConvBase):
 
     def params(self, inputs: list[Shape], why: Why) -> Params:
         return self.weights(self.fan_in(inputs), self.out_channels // self.groups, why)
+
+    def macs(self, inputs: list[Shape], output: Shape) -> int | None:
+        """*Input* elements * (out_channels/groups) * kernel area."""
+        return costs.transposed_conv(inputs[0], self.out_channels // self.groups, self.kernel())
 
 
 class Conv1d(_Conv):

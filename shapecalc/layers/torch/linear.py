@@ -10,6 +10,7 @@ from __future__ import annotations
 from typing import ClassVar
 
 from shapecalc.arguments.types import AnyInt, ArgumentError, PositiveInt
+from shapecalc.costs import macs as costs
 from shapecalc.layers.base import Params, Why
 from shapecalc.layers.torch.common import TorchLayer, disagree, torch_size
 from shapecalc.shapes import Shape, ShapeError
@@ -46,6 +47,10 @@ class Linear(TorchLayer):
             need_features("Linear", shape, self.in_features, "in_features")
         why.step(f"last axis: {shape[-1]} -> out_features = {self.out_features}")
         return (*shape[:-1], self.out_features)
+
+    def macs(self, inputs: list[Shape], output: Shape) -> int | None:
+        """Input elements * out_features: every position of a sequence counts."""
+        return costs.linear(inputs[0], self.out_features)
 
     def params(self, inputs: list[Shape], why: Why) -> Params:
         fan_in = self.in_features if self.in_features is not None else inputs[0][-1] or 0

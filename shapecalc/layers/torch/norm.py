@@ -20,6 +20,7 @@ from __future__ import annotations
 from typing import ClassVar
 
 from shapecalc.arguments.types import ArgumentError, PositiveInt, PositiveInts
+from shapecalc.costs import macs as costs
 from shapecalc.layers.base import Params, Why
 from shapecalc.layers.torch.common import TorchLayer, infer_channels, need_ranks, torch_size
 from shapecalc.shapes import Shape, ShapeError, product
@@ -81,6 +82,16 @@ class _ChannelNorm(TorchLayer):
             return self.num_features
         return shape[1] or 0
 
+    def macs(self, inputs: list[Shape], output: Shape) -> int | None:
+        """In evaluation, BatchNorm is one scale (and one shift with affine) per element: 2 or 1; one
+        that normalises with the input's own statistics (no running stats, InstanceNorm) 5 or 4."""
+        if self.uses_input_statistics():
+            return costs.per_element(inputs[0], 5 if self.affine else 4)
+        return costs.per_element(inputs[0], 2 if self.affine else 1)
+
+    def uses_input_statistics(self) -> bool:
+        return not self.track_running_stats
+
     def params(self, inputs: list[Shape], why: Why) -> Params:
         if not self.affine:
             why.step("params: affine=False, no weight or bias")
@@ -124,6 +135,9 @@ class _InstanceNorm(_ChannelNorm):
 
     def statistic_sizes(self, shape: Shape) -> tuple[Shape, str]:
         return shape[-self.spatial_rank:], "spatial element"
+
+    def uses_input_statistics(self) -> bool:
+        return True  # counted as fvcore's instance_norm, running stats or not
 
 
 
@@ -210,6 +224,10 @@ class _LastAxesNorm(TorchLayer):
         """How many parameter vectors of size prod(normalized_shape) the layer holds."""
         return 1 if self.elementwise_affine else 0
 
+    def macs(self, inputs: list[Shape], output: Shape) -> int | None:
+        """fvcore's layer_norm: 5 per element with a weight, 4 without (RMSNorm overrides: 0)."""
+        return costs.per_element(inputs[0], 5 if self.elementwise_affine else 4)
+
     def params(self, inputs: list[Shape], why: Why) -> Params:
         size = product(self.normalized()) or 0
         total = size * self.vectors()
@@ -231,6 +249,10 @@ class RMSNorm(_LastAxesNorm):
     """Root-mean-square norm over the last axes: shape unchanged; a weight of prod(normalized_shape)."""
 
     eps: float | None = None
+
+    def macs(self, inputs: list[Shape], output: Shape) -> int | None:
+        """fvcore has no rule for rms_norm: 0."""
+        return 0
 
 
 class GroupNorm(TorchLayer):
@@ -261,6 +283,10 @@ class GroupNorm(TorchLayer):
         if channels is not None:
             need_several("GroupNorm", (shape[0], channels // self.num_groups, *shape[2:]), "value per group", shape)
         return shape
+
+    def macs(self, inputs: list[Shape], output: Shape) -> int | None:
+        """fvcore's group_norm: 5 per element when affine, 4 when not."""
+        return costs.per_element(inputs[0], 5 if self.affine else 4)
 
     def params(self, inputs: list[Shape], why: Why) -> Params:
         total = 2 * self.num_channels if self.affine else 0

@@ -18,6 +18,7 @@ from __future__ import annotations
 from typing import ClassVar
 
 from shapecalc.arguments.types import ArgumentError, NonNegativeInts, PositiveInt, PositiveInts
+from shapecalc.costs import macs as costs
 from shapecalc.layers.base import Why
 from shapecalc.layers.torch.common import (
     TorchLayer,
@@ -221,6 +222,10 @@ class AdaptiveAvgPool1d(_Adaptive):
 class AdaptiveAvgPool2d(_Adaptive):
     __doc__ = _Adaptive.__doc__
     rank: ClassVar[int] = 2
+
+    def macs(self, inputs: list[Shape], output: Shape) -> int | None:
+        """fvcore's adaptive_avg_pool2d: 1 per input element (the 1-d and 3-d ones count 0)."""
+        return costs.per_element(inputs[0], 1)
 
 
 class AdaptiveAvgPool3d(_Adaptive):

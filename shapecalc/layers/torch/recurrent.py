@@ -21,6 +21,7 @@ from __future__ import annotations
 from typing import ClassVar, Literal
 
 from shapecalc.arguments.types import ArgumentError, NonNegativeInt, PositiveInt, Probability
+from shapecalc.costs import macs as costs
 from shapecalc.layers.base import Params, Why
 from shapecalc.layers.torch.common import TorchLayer, need_ranks, torch_size
 from shapecalc.shapes import Shape, ShapeError
@@ -69,6 +70,22 @@ class _Recurrent(TorchLayer):
                  f"{self.gates} gate block(s) of {self.hidden_size} = {total}")
         return Params(total)
 
+    def macs(self, inputs: list[Shape], output: Shape) -> int | None:
+        """Gate matrices per step, layer and direction: G*H*(in + H_out) (+ H*proj_size for an LSTM);
+        fvcore counts nothing for aten::lstm/gru/rnn, so this is one of shapecalc's extensions."""
+        shape = inputs[0]
+        steps = shape[1] if len(shape) == 3 and self.batch_first else shape[0]
+        directions = 2 if self.bidirectional else 1
+        counts = []
+        for layer in range(self.num_layers):
+            fan_in = self.input_size if layer == 0 else directions * self.out_size()
+            one = costs.recurrent(steps, self.gates, self.hidden_size, fan_in, self.out_size(), self.projection())
+            counts.append(costs.times(directions, one))
+        return costs.total(counts)
+
+    def projection(self) -> int:
+        return 0
+
     def layer_params(self, fan_in: int) -> int:
         rows = self.gates * self.hidden_size
         biases = 2 * rows if self.bias else 0
@@ -102,6 +119,9 @@ class LSTM(_Recurrent):
     def layer_params(self, fan_in: int) -> int:
         return super().layer_params(fan_in) + self.proj_size * self.hidden_size
 
+    def projection(self) -> int:
+        return self.proj_size
+
 
 class _Cell(TorchLayer):
     """One step: (N, input_size) -> (N, hidden_size); params G*H*(input_size + H) + 2*G*H (G: RNN 1, GRU 3, LSTM 4)."""
@@ -119,6 +139,10 @@ class _Cell(TorchLayer):
         need_ranks(shape, (1, 2), name)
         need_input_size(name, shape, self.input_size)
         return (*shape[:-1], self.hidden_size)
+
+    def macs(self, inputs: list[Shape], output: Shape) -> int | None:
+        """One step of the layer's rule: G*H*(input_size + H); fvcore counts the cells' ops as 0."""
+        return costs.recurrent(1, self.gates, self.hidden_size, self.input_size, self.hidden_size)
 
     def params(self, inputs: list[Shape], why: Why) -> Params:
         rows = self.gates * self.hidden_size

@@ -27,6 +27,7 @@ from __future__ import annotations
 from typing import Any, ClassVar, Literal
 
 from shapecalc.arguments.types import ArgumentError, PositiveInt, Probability
+from shapecalc.costs import macs as costs
 from shapecalc.layers.base import Params, Why
 from shapecalc.layers.torch.common import TorchLayer, disagree, need_ranks, torch_size
 from shapecalc.shapes import Shape, ShapeError
@@ -85,12 +86,42 @@ class _TransformerBase(TorchLayer):
         return 2 * self.attention() + self.feed_forward() + 3 * self.norm()
 
 
+    def length(self, shape: Shape) -> int | None:
+        """Sequence length of one sample: axis 1 with batch_first, else axis 0 (unbatched: axis 0)."""
+        return shape[1] if len(shape) == 3 and self.batch_first else shape[0]
+
+    def attention_macs(self, queries: int | None, keys: int | None) -> int | None:
+        """Projections (3 in, 1 out: 4 linear maps of d*d per position) and scaled_dot_product_attention's
+        two products, 2*queries*keys*d; fvcore misses the latter, shapecalc counts it."""
+        d = self.d_model
+        return costs.total([costs.times(queries, 2 * d * d), costs.times(keys, 2 * d * d),
+                            costs.attention(queries, keys, d, d)])
+
+    def feed_forward_macs(self, length: int | None) -> int | None:
+        """linear1 and linear2 at every position, plus the LayerNorms' 5 per element (`norms` of them)."""
+        return costs.times(length, 2 * self.d_model * self.dim_feedforward)
+
+    def norm_macs(self, length: int | None, norms: int) -> int | None:
+        return costs.times(length, norms * 5 * self.d_model)
+
+    def encoder_macs(self, length: int | None) -> int | None:
+        return costs.total([self.attention_macs(length, length), self.feed_forward_macs(length),
+                            self.norm_macs(length, 2)])
+
+    def decoder_macs(self, length: int | None, memory: int | None) -> int | None:
+        return costs.total([self.attention_macs(length, length), self.attention_macs(length, memory),
+                            self.feed_forward_macs(length), self.norm_macs(length, 3)])
+
+
 class TransformerEncoderLayer(_TransformerBase):
     """Self-attention and feed-forward over src: shape unchanged; params 4d^2+4d + 2df+f+d + 2*2d."""
 
     def output_shape(self, inputs: list[Shape], why: Why) -> Shape:
         self.need_model_width("src", inputs[0])
         return inputs[0]
+
+    def macs(self, inputs: list[Shape], output: Shape) -> int | None:
+        return self.encoder_macs(self.length(inputs[0]))
 
     def params(self, inputs: list[Shape], why: Why) -> Params:
         total = self.encoder_layer()
@@ -111,6 +142,9 @@ class TransformerDecoderLayer(_TransformerBase):
         self.need_model_width("memory", memory)
         self.need_same_batch(tgt, memory, "tgt and memory")
         return tgt
+
+    def macs(self, inputs: list[Shape], output: Shape) -> int | None:
+        return self.decoder_macs(self.length(inputs[0]), self.length(inputs[1]))
 
     def params(self, inputs: list[Shape], why: Why) -> Params:
         total = self.decoder_layer()
@@ -136,6 +170,14 @@ class Transformer(_TransformerBase):
         self.need_model_width("tgt", tgt)
         self.need_same_batch(src, tgt, "src and tgt")
         return tgt
+
+    def macs(self, inputs: list[Shape], output: Shape) -> int | None:
+        source, target = self.length(inputs[0]), self.length(inputs[1])
+        encoder = costs.total([costs.times(self.num_encoder_layers, self.encoder_macs(source)),
+                               self.norm_macs(source, 1)])
+        decoder = costs.total([costs.times(self.num_decoder_layers, self.decoder_macs(target, source)),
+                               self.norm_macs(target, 1)])
+        return costs.total([encoder, decoder])
 
     def params(self, inputs: list[Shape], why: Why) -> Params:
         encoder = self.num_encoder_layers * self.encoder_layer() + self.norm()
@@ -176,6 +218,11 @@ class _Stack(TorchLayer):
         if self.norm is not None:
             shape = self.norm.layer.output_shape([shape], why)
         return shape
+
+    def macs(self, inputs: list[Shape], output: Shape) -> int | None:
+        each = self.repeated().layer.macs(inputs, inputs[0])
+        norm = self.norm.layer.macs([inputs[0]], inputs[0]) if self.norm is not None else 0
+        return costs.total([costs.times(self.num_layers, each), norm])
 
     def params(self, inputs: list[Shape], why: Why) -> Params:
         each = self.repeated().layer.params(inputs, Why()).total

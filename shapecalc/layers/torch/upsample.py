@@ -16,6 +16,7 @@ from typing import Annotated, ClassVar, Literal
 
 from shapecalc.arguments.bounds import Gt, Le
 from shapecalc.arguments.types import MAX_SIZE, PositiveInts
+from shapecalc.costs import macs as costs
 from shapecalc.layers.base import Why
 from shapecalc.layers.torch.common import TorchLayer, axis_labels, need_ranks, too_small
 from shapecalc.shapes import Axis, Shape, ShapeError
@@ -52,6 +53,16 @@ class Upsample(TorchLayer):
         if any(axis.size is not None and axis.size <= 0 for axis in axes):
             raise too_small(name, shape, [a.formula for a in axes], "Input and output sizes should be greater than 0")
         return (shape[0], shape[1], *(why.axis(axis) for axis in axes))
+
+    def macs(self, inputs: list[Shape], output: Shape) -> int | None:
+        """fvcore counts 2-d resampling only: nearest 1 per output element, bilinear 4, area (an adaptive
+        average pool) 1 per input element; the others 0."""
+        if len(output) != 4:
+            return 0
+        if self.mode == "area":
+            return costs.per_element(inputs[0], 1)
+        per_output = {"nearest": 1, "bilinear": 4}.get(self.mode, 0)
+        return costs.per_element(output, per_output) if per_output else 0
 
     def check_arguments(self) -> None:
         """F.interpolate's refusals, raised when the module runs."""
