@@ -299,6 +299,10 @@ class DeclaredLayer(Layer):
                              code="SC101")
         return size
 
+    def macs(self, inputs: list[Shape], output: Shape | list[Shape]) -> int | None:
+        """Unknown: a declaration states shapes and weights, not the work its call does."""
+        return None
+
     def params(self, inputs: list[Shape], why: Why) -> Params:
         values = self._argument_values()
         counts = []
