@@ -90,20 +90,50 @@ def attention(queries: Dim, keys: Dim, key_width: Dim, value_width: Dim) -> Macs
     return None if scores is None or mixed is None else scores + mixed
 
 
-def einsum(sizes: dict[str, int], operands: list[str], output: str) -> Macs:
-    """numpy's `einsum_path` cost for one or two operands, halved, as fvcore reads it.
-
-    numpy counts every index's size multiplied together, times 2 when an
-    index is summed away (a multiply and an add), and prints that with four
-    significant digits ('%.3e'); fvcore parses the printed number and halves
-    it. The rounding is copied so the counts agree to the unit.
-    """
+def contraction(sizes: dict[str, int], operands: list[str], output: str) -> int:
+    """numpy's `_flop_count` of one contraction: the product of every index's size, times the terms
+    less one (at least 1), plus 1 more when an index is summed away."""
     overall = area(sizes[letter] for letter in dict.fromkeys("".join(operands)))
     summed = any(letter not in output for operand in operands for letter in operand)
-    factor = max(1, len(operands) - 1) + (1 if summed else 0)
-    return int(float(f"{overall * factor:.3e}") // 2)
+    return overall * (max(1, len(operands) - 1) + (1 if summed else 0))
+
+
+def einsum(sizes: dict[str, int], operands: list[str], output: str, later: list[list[str]] | None = None) -> int:
+    """fvcore's einsum count: numpy's `einsum_path` "Optimized FLOP count" (the contractions' costs
+    plus 1, printed with four significant digits), parsed back and halved.
+
+    fvcore counts its two batched-matmul equations exactly instead (`abc,abd->acd`, `abc,adc->adb`
+    after renaming letters in order of appearance). `later` lists further contractions
+    (operands, output) of the same path.
+    """
+    equation = ",".join(operands) + "->" + output
+    renamed = equation.translate({ord(c): 97 + i for i, c in enumerate(dict.fromkeys(c for c in equation if c.isalnum()))})
+    if not later and renamed in ("abc,abd->acd", "abc,adc->adb"):
+        return area(sizes[letter] for letter in dict.fromkeys("".join(operands)))
+    cost = contraction(sizes, operands, output) + sum(contraction(sizes, ops, out) for ops, out in later or [])
+    return int(float(f"{cost + 1:.3e}") // 2)
 
 
 def positions(shape: Shape) -> Macs:
     """Positions of one sample that a last-axis map visits: every axis but the batch and the last."""
     return elements(shape[:-1])
+
+
+def one_sample(shape: Shape) -> Shape:
+    """A tensor's shape for one sample when its leading axis is the unknown batch axis; as it is otherwise.
+
+    Products of tensors (matmul, einsum) also take tensors made inside the
+    model (a Parameter, a causal mask) that have no batch axis, so only an
+    unknown leading size is read as the batch.
+    """
+    return (1, *shape[1:]) if shape and shape[0] is None else shape
+
+
+def size_of(shape: Shape) -> Macs:
+    """Every value of a tensor (no axis dropped), or None if a size is unknown."""
+    return times(*shape)
+
+
+def matmul(left: Shape, right: Shape) -> Macs:
+    """fvcore's matmul/mm/bmm rule: all values of the first operand times the second's last size."""
+    return times(size_of(one_sample(left)), right[-1] if len(right) > 1 else 1)

@@ -21,8 +21,18 @@ from tests.differential.test_torch import ROOT, torch_files  # noqa: E402
 from tests.differential.torch_reference import build, call  # noqa: E402
 
 
-def samples(module: Any, sources: list[Any]) -> int:
-    """Samples in one call: the batch axis, or axis 1 for a sequence module without batch_first."""
+PRODUCTS = ("Matmul", "Bmm", "Mm", "Einsum", "ScaledDotProductAttention")
+
+
+def samples(module: Any, sources: list[Any], batch: int | None) -> int | None:
+    """Samples in one call, to divide fvcore's count by; None where one sample is not defined here.
+
+    Without `batch:` every batched tensor has one sample. With it, the batch axis (axis 1 for a
+    sequence module without batch_first); products of tensors count their whole operands
+    (their inputs may be made inside the model, with no batch axis), so they are not compared.
+    """
+    if batch is None:
+        return 1
     first = sources[0]
     if getattr(module, "batch_first", True) is False:
         return first.shape[1] if first.dim() == 3 else 1
@@ -48,7 +58,13 @@ def fvcore_per_layer(data: dict[str, Any]) -> dict[str, float]:
         except Exception:  # noqa: BLE001 - a call torch.jit cannot trace (MaxUnpool's indices): not compared
             untraced.add(name)
             return
-        counts[name] = counts.get(name, 0) + count / samples(module, sources)
+        divisor = samples(module, sources, data.get("batch"))
+        if type_name in PRODUCTS and data.get("batch") is not None:
+            divisor = None
+        if divisor is None:
+            untraced.add(name)
+            return
+        counts[name] = counts.get(name, 0) + count / divisor
 
     untraced: set[str] = set()
     build(data, observe)

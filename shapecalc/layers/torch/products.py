@@ -22,6 +22,7 @@ from typing import ClassVar
 
 from shapecalc.arguments.types import ArgumentError
 from shapecalc.broadcast import BroadcastError, broadcast_pair, broadcast_shapes
+from shapecalc.costs import macs as costs
 from shapecalc.layers.base import Why
 from shapecalc.layers.torch.common import TorchLayer, torch_size
 from shapecalc.shapes import Dim, Shape, ShapeError
@@ -66,6 +67,10 @@ class Matmul(TorchLayer):
         why.step(f"{torch_size(a)} @ {torch_size(b)}: contracting {_known(left[-1], right[-2])}")
         return out
 
+    def macs(self, inputs: list[Shape], output: Shape) -> int | None:
+        """fvcore's rule: every value of a times b's last size (broadcast batch axes of b not counted)."""
+        return costs.matmul(inputs[0], inputs[1])
+
 
 class Bmm(TorchLayer):
     """torch.bmm(a, b): (B, n, m) @ (B, m, p) -> (B, n, p); both 3-D, the batches equal (no broadcasting)."""
@@ -85,6 +90,10 @@ class Bmm(TorchLayer):
                              f"second operand to start {torch_size((*a[:-2], a[-1]))}", code="SC102")
         batch = tuple(_known(x, y) for x, y in zip(a[:-2], b[:-2], strict=True))
         return (*batch, a[-2], b[-1])
+
+    def macs(self, inputs: list[Shape], output: Shape) -> int | None:
+        """fvcore's rule: every value of a times b's last size (B*n*m*p)."""
+        return costs.matmul(inputs[0], inputs[1])
 
 
 class Mm(Bmm):
@@ -157,6 +166,44 @@ class Einsum(TorchLayer):
         why.step(f"{self.equation}: " + ", ".join(f"{c}={'None' if s is None else s}" for c, s in sorted(sizes.items())))
         return tuple(result)
 
+    def macs(self, inputs: list[Shape], output: Shape) -> int | None:
+        """fvcore's einsum rule (`costs.einsum`); three operands or more are contracted left to right,
+        where numpy would search for the cheapest order."""
+        operands, result = self.parse()
+        samples = [costs.one_sample(shape) for shape in inputs]
+        if any(None in shape for shape in samples):
+            return None
+        spelled = [self.spelled(subscripts, len(shape)) for subscripts, shape in zip(operands, samples, strict=True)]
+        sizes: dict[str, int] = {}
+        for letters, shape in zip(spelled, samples, strict=True):
+            for letter, size in zip(letters, shape, strict=True):
+                sizes[letter] = max(sizes.get(letter, 1), size)  # type: ignore[arg-type]
+        if result is None:
+            joined = "".join(operands).replace(".", "")
+            result = "..." + "".join(sorted(c for c in set(joined) if joined.count(c) == 1))
+        wide = max((len(shape) - len(s.replace("...", "")) for s, shape in zip(operands, samples, strict=True)
+                    if "..." in s), default=0)
+        target = self.spelled(result, len(result.replace("...", "")) + wide)
+        if len(spelled) <= 2:
+            return costs.einsum(sizes, spelled, target)
+        steps, current = [], spelled[0]
+        for index, letters in enumerate(spelled[1:], start=1):
+            remaining = "".join(spelled[index + 1:]) + target
+            kept = "".join(dict.fromkeys(c for c in current + letters if c in remaining))
+            steps.append(([current, letters], kept))
+            current = kept
+        return costs.einsum(sizes, *steps[0], later=steps[1:])
+
+    @staticmethod
+    def spelled(subscripts: str, rank: int) -> str:
+        """Subscripts with `...` written out as one digit per axis it stands for, right-aligned as
+        broadcasting aligns them (so operands' ellipsis axes share names)."""
+        if "..." not in subscripts:
+            return subscripts
+        before, after = subscripts.split("...")
+        spread = rank - len(before) - len(after)
+        return before + "".join(str(9 - i) for i in reversed(range(spread))) + after
+
     def combine(self, letter: str, seen: Dim, size: Dim, number: int) -> Dim:
         """One size per letter: equal, or one of them 1 (broadcast)."""
         if seen == 1:
@@ -202,6 +249,13 @@ class ScaledDotProductAttention(TorchLayer):
                 raise ShapeError(f"{name}: explicit attn_mask should not be set when is_causal=True", code="SC102")
         why.step(f"L = {query[-2]}, S = {key[-2]}, E = {query[-1]}, Ev = {value[-1]}")
         return (*batch, query[-2], value[-1])
+
+    def macs(self, inputs: list[Shape], output: Shape) -> int | None:
+        """Its two matrix products, which fvcore misses (a shapecalc extension): for every query row
+        of every head, S*E for the scores and S*Ev for the weighted values."""
+        query, key, value = inputs[:3]
+        rows = costs.size_of(costs.one_sample(output)[:-1])
+        return costs.times(rows, key[-2], None if query[-1] is None or value[-1] is None else query[-1] + value[-1])
 
     def grouped(self, query: Shape, key: Shape, value: Shape) -> Shape:
         """Grouped-query attention: the query's heads (axis -3) a multiple of key's and value's."""
