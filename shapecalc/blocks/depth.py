@@ -13,6 +13,7 @@ from __future__ import annotations
 from dataclasses import replace
 from typing import Any
 
+from shapecalc.costs.macs import total as total_macs
 from shapecalc.layers.base import Params
 from shapecalc.model import Analysis, Row
 
@@ -48,7 +49,9 @@ def _group(instance: Any, layers: list[Row], folded_into: dict[str, str]) -> Row
     connections = list(dict.fromkeys(c for layer in layers for c in layer.connections if folded_into.get(c[0]) != name))
     inputs = list(dict.fromkeys(source for layer in layers for source in layer.inputs if folded_into.get(source) != name))
     first = layers[0]
-    return Row(name, instance.block, shape, params, inputs, first.line, first.column, connections=connections)
+    macs = total_macs(layer.macs for layer in layers)  # the folded layers' work
+    return Row(name, instance.block, shape, params, inputs, first.line, first.column, connections=connections,
+               macs=macs)
 def _renamed(row: Row, folded_into: dict[str, str]) -> Row:
     """The row with its sources named as shown: a folded layer by its instance (each source once)."""
     if not any(name in folded_into for name, _, _ in row.connections):

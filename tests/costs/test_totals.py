@@ -91,3 +91,13 @@ def test_unknown_size_gives_null_total(tmp_path: Path) -> None:
     assert analysis is not None
     assert [row.macs for row in analysis.rows] == [None, 8]
     assert analysis.total_macs is None
+
+
+def test_folded_block_rows_carry_their_layers_macs() -> None:
+    from shapecalc.blocks.depth import collapse
+
+    analysis = analyze_path(str(ROOT / "specs/pytorch/resnet18.yaml")).analysis
+    assert analysis is not None
+    folded = collapse(analysis, 1)
+    assert len(folded.rows) < len(analysis.rows)
+    assert sum(row.macs for row in folded.rows) == folded.total_macs == analysis.total_macs == 1_819_065_856
