@@ -115,3 +115,10 @@ def test_bert_base() -> None:
     torch.manual_seed(0)
     model = transformers.BertModel(transformers.BertConfig())
     compare("specs/pytorch/bert_base.yaml", model, torch.zeros((1, 128), dtype=torch.long))
+
+
+def test_t5_small_encoder() -> None:
+    transformers = pytest.importorskip("transformers")
+    torch.manual_seed(0)
+    model = transformers.T5EncoderModel(transformers.T5Config())
+    compare("specs/pytorch/t5_small_encoder.yaml", model, torch.zeros((1, 64), dtype=torch.long))
