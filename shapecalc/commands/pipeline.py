@@ -40,13 +40,17 @@ def analyze_path(path: str) -> Outcome:
     """Read, validate and analyse one model file; never raises for anything a file can contain."""
     from shapecalc.blocks.stage import BlockErrors, annotate, attach, expand_document, once
     from shapecalc.engine import analyze
+    from shapecalc.kerasfile import read_document
     from shapecalc.model import InvalidModel
-    from shapecalc.reading import SourceError, read_file
+    from shapecalc.reading import SourceError
     from shapecalc.validate import MAX_LAYERS, load_model
 
     spec = None
+    translated: list[Diagnostic] = []  # layers of a Keras file we could not read (the rest is still analysed)
     try:
-        document = expand_document(read_file(path), MAX_LAYERS)
+        document = read_document(path)  # our YAML/JSON, or a Keras file translated into it
+        translated = list(getattr(document, "problems", []))
+        document = expand_document(document, MAX_LAYERS)
         spec = load_model(document)
         attach(spec)
         analysis = analyze(spec)
@@ -54,9 +58,12 @@ def analyze_path(path: str) -> Outcome:
 
         run_passes(analysis, spec)
         analysis.diagnostics = annotate(analysis.diagnostics, spec)
+        if translated:
+            analysis.diagnostics = sorted(analysis.diagnostics + translated, key=Diagnostic.sort_key)
         return Outcome(path, analysis, framework=spec.framework)
     except SourceError as error:
         problem = Diagnostic(error.code, error.message, None, error.line, error.column, path)
         return Outcome(path, None, [problem])
     except (InvalidModel, BlockErrors) as errors:
-        return Outcome(path, None, once(annotate(errors.diagnostics, spec) if spec is not None else errors.diagnostics))
+        found = once(annotate(errors.diagnostics, spec) if spec is not None else errors.diagnostics)
+        return Outcome(path, None, sorted(translated + found, key=Diagnostic.sort_key))
