@@ -119,6 +119,17 @@ def explain(
     raise typer.Exit(run(file, layer))
 
 
+@app.command()
+def convert(
+    file: Annotated[str, typer.Argument(help="A Keras 3 file: model.to_json() output or a .keras archive.")],
+    output: Annotated[str | None, typer.Option("--output", "-o", help="Write the YAML here (default: stdout).")] = None,
+) -> None:
+    """Write a Keras file as a shapecalc YAML model file that summarizes identically."""
+    from shapecalc.commands.convert import run
+
+    raise typer.Exit(run(file, output))
+
+
 class Framework(StrEnum):
     keras = "keras"
     pytorch = "pytorch"
