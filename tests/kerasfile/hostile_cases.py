@@ -227,8 +227,6 @@ CASES = [
     Case("custom_layer_partial", _json("custom", _custom_middle), "SC002",
          "custom layer (class FancyDense from module 'my_project.layers')", '"class_name": "FancyDense"',
          summarized=["input_layer", "side"]),
-    Case("nested_too_deep", _bytes("deep.json", b'{"class_name": "Functional", "config": ' + b"[" * 100_000
-                                   + b"]" * 100_000 + b"}"), "SC001", "nesting depth", position=(1, 1039)),
     Case("not_utf8", _bytes("latin1.json", b'{"class_name": "Functional", "config": {"name": "caf\xe9"}}'), "SC001",
          "not UTF-8", position=(1, 53)),
     Case("hdf5_model", _bytes("model.h5", b"\x89HDF\r\n\x1a\n" + b"\x00" * 100), "SC001", "HDF5 file"),
