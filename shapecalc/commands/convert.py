@@ -19,7 +19,7 @@ def run(path: str, output: str | None) -> int:
     from shapecalc.kerasfile import read_document
     from shapecalc.kerasfile.translate import KerasDocument
     from shapecalc.render.text import diagnostic_line
-    from shapecalc.source import SourceError
+    from shapecalc.reading import SourceError
 
     outcome = analyze_path(path)
     errors = [d for d in outcome.diagnostics if d.severity.value == "error"]
