@@ -18,8 +18,8 @@ from shapecalc.commands.pipeline import Outcome, analyze_path
 def run(path: str, output: str | None) -> int:
     from shapecalc.kerasfile import read_document
     from shapecalc.kerasfile.translate import KerasDocument
-    from shapecalc.render.text import diagnostic_line
     from shapecalc.reading import SourceError
+    from shapecalc.render.text import diagnostic_line
 
     outcome = analyze_path(path)
     errors = [d for d in outcome.diagnostics if d.severity.value == "error"]
