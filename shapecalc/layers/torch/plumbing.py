@@ -203,7 +203,10 @@ class Index(TorchLayer):
         text = self.index.strip()
         if text.startswith("[") and text.endswith("]"):
             text = text[1:-1]
-        parts = [part.strip() for part in text.split(",")] if text.strip() else []
+        if not text.strip():
+            raise ArgumentError("index", f"an index needs at least one entry (`x[]` is not Python), received "
+                                f"{self.index!r}")
+        parts = [part.strip() for part in text.split(",")]
         for part in parts:
             if not (part in ("...", "None", ":") or _INT.match(part) or _SLICE.match(part)):
                 raise ArgumentError("index", f"`{part}` is not an index shapecalc reads: write integers, slices "
