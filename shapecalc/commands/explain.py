@@ -12,15 +12,14 @@ from __future__ import annotations
 import difflib
 import sys
 from collections.abc import Iterator
-from typing import TextIO
 
 from shapecalc.commands.pipeline import analyze_path
-from shapecalc.commands.summarize import wants_colour
 from shapecalc.diagnostics import Diagnostic
 from shapecalc.model import Analysis, Row
 from shapecalc.render.summary import readable_size, shape_text
+from shapecalc.render.terminal import StyledLine, write_styled
 
-Line = tuple[str, str]  # text, style ("" for plain)
+Line = StyledLine
 
 SEVERITY_STYLE = {"error": "bold red", "warning": "yellow", "info": "cyan"}
 
@@ -37,7 +36,7 @@ def run(path: str, layer: str | None = None) -> int:
     if layer is not None and analysis.row(layer) is None and not layer_diagnostics(analysis, layer):
         sys.stderr.write(unknown_layer(analysis, layer) + "\n")
         return 2
-    write(list(explain_lines(analysis, layer)), sys.stdout)
+    write_styled(list(explain_lines(analysis, layer)), sys.stdout)
     return outcome.exit_code()
 
 
@@ -122,15 +121,3 @@ def params_text(row: Row) -> str:
 def diagnostic_lines(diagnostics: list[Diagnostic]) -> Iterator[Line]:
     for d in diagnostics:
         yield (f"  {d.severity.value}[{d.code}] {d.message}", SEVERITY_STYLE[d.severity.value])
-
-
-def write(lines: list[Line], stream: TextIO) -> None:
-    if not wants_colour(stream):
-        stream.write("".join(text + "\n" for text, _ in lines))
-        return
-    from rich.console import Console
-    from rich.text import Text
-
-    console = Console(file=stream, highlight=False, soft_wrap=True)
-    for text, style in lines:
-        console.print(Text(text, style=style))

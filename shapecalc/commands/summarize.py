@@ -2,20 +2,12 @@
 
 from __future__ import annotations
 
-import os
 import sys
 
 from shapecalc.commands.pipeline import analyze_path, report_internal_error
+from shapecalc.render.terminal import wants_colour
 
 RICH_ROWS = 1_000  # Rich lays out 5,000 rows in 1.5 s; past this a terminal gets the plain table
-
-
-def wants_colour(stream: object) -> bool:
-    """Colour only on a terminal, and never when NO_COLOR is set (https://no-color.org)."""
-    if os.environ.get("NO_COLOR"):
-        return False
-    isatty = getattr(stream, "isatty", None)
-    return bool(isatty and isatty())
 
 
 def run(path: str, output_format: str, depth: int | None = None) -> int:

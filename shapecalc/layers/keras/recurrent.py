@@ -30,6 +30,7 @@ from shapecalc.layers.keras.conv import (
     spatial_labels,
     split_channels,
 )
+from shapecalc.layers.nested import wrapped
 from shapecalc.shapes import Shape, ShapeError, format_shape, product, window
 
 
@@ -229,8 +230,6 @@ class RNN(Recurrent):
         return list(self.cell) if isinstance(self.cell, list) else [self.cell]
 
     def check(self) -> None:
-        from shapecalc.layers.keras.wrappers import wrapped
-
         if isinstance(self.cell, list) and not self.cell:
             raise ArgumentError("cell", "`cell` must be a cell entry or a list of them, received an empty list")
         for entry in self.cells():

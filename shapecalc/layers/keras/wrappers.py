@@ -18,26 +18,11 @@ from typing import Any, ClassVar, Literal
 from shapecalc.arguments.types import ArgumentError
 from shapecalc.costs import macs as costs
 from shapecalc.layers.base import Layer, Params, Why
-from shapecalc.model import LayerSpec
+from shapecalc.layers.keras.recurrent import Recurrent
+from shapecalc.layers.nested import inner_params, wrapped
 from shapecalc.shapes import Shape, ShapeError, format_shape
 
 RECURRENT_FLAGS = ("stateful", "return_sequences", "return_state")
-
-
-def wrapped(entry: Any, argument: str) -> LayerSpec:
-    """The validated LayerSpec the validator put in `argument`, or the refusal if it is not one."""
-    if not isinstance(entry, LayerSpec):
-        raise ArgumentError(argument, f"`{argument}` must be a layer entry, e.g. `{{LSTM: {{units: 16}}}}`")
-    return entry
-
-
-def inner_params(inner: Layer, frozen: bool, inputs: list[Shape], why: Why, role: str) -> Params:
-    """The wrapped layer's params; its working is recorded under `role`, the wrapper writes the `params:` total."""
-    own = Why()
-    params = inner.params(inputs, own)
-    for step in own.steps:
-        why.step(f"{role}: {step.removeprefix('params: ')}")
-    return params.frozen() if frozen else params
 
 
 class Bidirectional(Layer):
@@ -57,8 +42,6 @@ class Bidirectional(Layer):
     backward_layer: Any = None
 
     def check(self) -> None:
-        from shapecalc.layers.keras.recurrent import Recurrent
-
         forward = wrapped(self.layer, "layer")
         if not isinstance(forward.layer, Recurrent):
             raise ArgumentError(
