@@ -1,13 +1,14 @@
-"""Console entry point: runs the two hot invocations directly, everything else through the typer app.
+"""Console entry point: runs the hot invocations directly, everything else through the typer app.
 
 `shapecalc summarize FILE` and `shapecalc check FILE...` run in pre-commit
-hooks on every commit, so their start-up is the product. Typer builds a
-pydantic TypeAdapter for every parameter on every run (tens of milliseconds,
-more than the whole analysis of a ResNet-50), so argument lists of exactly
-these simple forms are recognised here and handed straight to the command
-modules:
+hooks on every commit, so their start-up is the product. Typer builds its
+whole app and a validator for every parameter on every run (tens of
+milliseconds, more than the whole analysis of a ResNet-50), so the commands
+marked `fast` in commands/table.py are parsed here, from the same table, when
+their arguments take the simple forms: positionals, flags, choices among
+the listed values and plain decimal integers, e.g.
 
-    summarize FILE [--format|-f table|json]
+    summarize FILE [--format|-f table|json] [--depth N]
     check FILE... [--strict] [--format|-f text|github]
 
 Anything else (help, other commands, unknown options, bad values) goes to the
@@ -18,58 +19,70 @@ from __future__ import annotations
 
 import sys
 
-SUMMARY_FORMATS = ("table", "json")
-CHECK_FORMATS = ("text", "github")
+from shapecalc.commands.table import COMMANDS, Command, Param, target_function
+from shapecalc.guard import guarded
 
 
-def parse_options(args: list[str], formats: tuple[str, ...], flags: tuple[str, ...]) -> tuple[list[str], dict[str, object]] | None:
-    """Split simple arguments into (positionals, options); None when typer should decide."""
+def parse_options(args: list[str], params: tuple[Param, ...]) -> tuple[list[str], dict[str, object]] | None:
+    """Split simple arguments into (positionals, option values by name); None when typer should decide."""
     positionals: list[str] = []
-    options: dict[str, object] = {"format": formats[0]}
+    options: dict[str, object] = {param.name: param.default for param in params if param.is_option}
+    by_flag = {flag: param for param in params if param.is_option for flag in param.flags}
     index = 0
     while index < len(args):
         arg = args[index]
-        if arg in ("--format", "-f"):
-            if index + 1 >= len(args) or args[index + 1] not in formats:
+        flag, equals, inline = arg.partition("=") if arg.startswith("--") else (arg, "", "")
+        param = by_flag.get(flag)
+        if param is None:
+            if arg.startswith("-") or not arg:
                 return None
-            options["format"] = args[index + 1]
-            index += 2
-            continue
-        if arg.startswith("--format="):
-            value = arg.partition("=")[2]
-            if value not in formats:
-                return None
-            options["format"] = value
-        elif arg in flags:
-            options[arg.lstrip("-")] = True
-        elif arg.startswith("-") or not arg:
-            return None
-        else:
             positionals.append(arg)
+        elif param.kind == "flag" and not equals:
+            options[param.name] = True
+        elif param.kind in ("choice", "int"):
+            if not equals:
+                index += 1
+                inline = args[index] if index < len(args) else ""
+            if param.kind == "choice" and inline not in param.choices:
+                return None
+            if param.kind == "int":
+                if not (inline.isascii() and inline.isdigit() and len(inline) < 10):
+                    return None
+                if param.minimum is not None and int(inline) < param.minimum:
+                    return None
+                options[param.name] = int(inline)
+            else:
+                options[param.name] = inline
+        else:
+            return None
         index += 1
     return positionals, options
 
 
+def fast_values(command: Command, args: list[str]) -> list[object] | None:
+    """The values to call `command` with, in table order; None unless every argument is of a simple form."""
+    parsed = parse_options(args, command.params)
+    if parsed is None:
+        return None
+    positionals, options = parsed
+    arguments = [param for param in command.params if not param.is_option]
+    if len(arguments) != 1 or not positionals:
+        return None  # one argument, a file or a list of files, is all the fast path reads
+    if not arguments[0].many and len(positionals) != 1:
+        return None
+    options[arguments[0].name] = positionals if arguments[0].many else positionals[0]
+    return [options[param.name] for param in command.params]
+
+
 def fast_dispatch(argv: list[str]) -> int | None:
     """The exit code of a hot invocation, or None if the typer app must handle `argv`."""
-    if not argv:
+    command = COMMANDS.get(argv[0]) if argv else None
+    if command is None or not command.fast:
         return None
-    command, rest = argv[0], argv[1:]
-    if command == "summarize":
-        parsed = parse_options(rest, SUMMARY_FORMATS, ())
-        if parsed is None or len(parsed[0]) != 1:
-            return None
-        from shapecalc.commands.summarize import run
-
-        return run(parsed[0][0], str(parsed[1]["format"]))
-    if command == "check":
-        parsed = parse_options(rest, CHECK_FORMATS, ("--strict",))
-        if parsed is None or not parsed[0]:
-            return None
-        from shapecalc.commands.check import run as check
-
-        return check(parsed[0], bool(parsed[1].get("strict")), str(parsed[1]["format"]))
-    return None
+    values = fast_values(command, argv[1:])
+    if values is None:
+        return None
+    return target_function(command)(*values)
 
 
 def main() -> None:
@@ -80,15 +93,7 @@ def main() -> None:
 
     gc.disable()
     printable_output()
-    try:
-        code = fast_dispatch(sys.argv[1:])
-    except BrokenPipeError:
-        sys.exit(0)
-    except KeyboardInterrupt:
-        sys.stderr.write("shapecalc: interrupted\n")
-        sys.exit(130)
-    except Exception as error:
-        internal_error(error)
+    code = guarded(lambda: fast_dispatch(sys.argv[1:]))
     if code is None:
         from shapecalc.cli import main as full_main
 
@@ -106,16 +111,3 @@ def printable_output() -> None:
         if reconfigure is not None:
             utf8 = (getattr(stream, "encoding", "") or "").lower().replace("-", "") == "utf8"
             reconfigure(errors="surrogateescape" if utf8 else "backslashreplace")
-
-
-def internal_error(error: Exception) -> None:
-    """A bug in shapecalc, reported in one line without a traceback (SHAPECALC_DEBUG=1 shows it)."""
-    import os
-
-    if os.environ.get("SHAPECALC_DEBUG"):
-        raise error
-    sys.stderr.write(
-        f"shapecalc: internal error: {type(error).__name__}: {error}\n"
-        "This is a bug in shapecalc; set SHAPECALC_DEBUG=1 for the traceback.\n"
-    )
-    sys.exit(2)

@@ -53,6 +53,17 @@ class Request:
     framework: str = "keras"
 
 
+def from_options(operation: str, sizes: list[int], kernel: int | None, pool: int | None, stride: int | None,
+                 padding: str | None, dilation: int, ceil_mode: bool, output_padding: int | None, size: int | None,
+                 scale: float | None, framework: str) -> int:
+    """The command line's options (commands/table.py) as a Request; `--pool` is `--kernel` for pooling."""
+    if pool is not None and kernel is not None and pool != kernel:
+        sys.stderr.write("shapecalc calc: give --pool or --kernel, not both\n")
+        return 2
+    return run(Request(operation, list(sizes), kernel if kernel is not None else pool, stride, padding, dilation,
+                       ceil_mode, output_padding, size, scale, framework))
+
+
 def run(request: Request) -> int:
     try:
         kind = operation_kind(request.operation)

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+from shapecalc.commands.table import COMMANDS
 from shapecalc.fastpath import fast_dispatch, parse_options
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -49,5 +50,8 @@ def test_leaves_other_invocations_to_typer(argv):
 
 
 def test_parse_options():
-    assert parse_options(["a", "--strict", "-f", "github", "b"], ("text", "github"), ("--strict",)) == (
-        ["a", "b"], {"format": "github", "strict": True})
+    check = COMMANDS["check"].params
+    assert parse_options(["a", "--strict", "-f", "github", "b"], check) == (
+        ["a", "b"], {"output_format": "github", "strict": True})
+    assert parse_options(["a", "--format=text"], check) == (["a"], {"output_format": "text", "strict": False})
+    assert parse_options(["a", "--strict=1"], check) is None  # typer's to refuse

@@ -1,0 +1,148 @@
+"""Every command and its arguments and options, declared once: cli.py builds the typer app from this table,
+fastpath.py parses the hot forms from it.
+
+A command's `target` ("module:function") is called with its parameters'
+values in the order they are listed here. Plain classes, no imports: the
+fast path reads this table on every run of a pre-commit hook.
+
+To add a command: one `Command` in COMMANDS, a function taking its
+parameters in this order and returning the exit code, and an example in
+tests/unit/test_commands.py (which runs every command through both paths).
+"""
+
+from __future__ import annotations
+
+REQUIRED = ...  # a parameter the user must give
+
+
+class Param:
+    """One argument (no flags) or option (flags) of a command, as the user writes it.
+
+    `kind` is "str", "int", "float", "flag" (a boolean switch) or "choice" (one of `choices`);
+    `many` takes one or more values (arguments only); `minimum` bounds an int option.
+    """
+
+    __slots__ = ("name", "kind", "help", "flags", "default", "choices", "many", "minimum")
+
+    def __init__(self, name: str, kind: str, help: str, flags: tuple[str, ...] = (), default: object = REQUIRED,
+                 choices: tuple[str, ...] = (), many: bool = False, minimum: int | None = None):
+        self.name = name
+        self.kind = kind
+        self.help = help
+        self.flags = flags
+        self.default = default
+        self.choices = choices
+        self.many = many
+        self.minimum = minimum
+
+    @property
+    def is_option(self) -> bool:
+        return bool(self.flags)
+
+
+class Command:
+    """One subcommand: its help line, its parameters, the function that runs it, and whether the fast path takes it.
+
+    `fast` commands are parsed by fastpath.py without typer when every option given is a flag, a choice,
+    or a plain decimal int within its minimum.
+    """
+
+    __slots__ = ("name", "help", "target", "params", "fast")
+
+    def __init__(self, name: str, help: str, target: str, params: tuple[Param, ...], fast: bool = False):
+        self.name = name
+        self.help = help
+        self.target = target
+        self.params = params
+        self.fast = fast
+
+
+MODEL_FILE = "Model file (YAML or JSON)."
+
+COMMANDS: dict[str, Command] = {command.name: command for command in (
+    Command(
+        "summarize", "Print the Keras-style summary: output shapes, parameter counts, diagnostics.",
+        "shapecalc.commands.summarize:run",
+        (
+            Param("file", "str", MODEL_FILE),
+            Param("output_format", "choice", "table (Keras-style) or json (SPEC §3).", ("--format", "-f"),
+                  "table", ("table", "json")),
+            Param("depth", "int", "Fold layers deeper than N into one row per block instance.", ("--depth",), None,
+                  minimum=1),
+        ),
+        fast=True,
+    ),
+    Command(
+        "check", "One line per problem, `path:line:col: severity[CODE] message`: for pre-commit and CI.",
+        "shapecalc.commands.check:run",
+        (
+            Param("files", "str", "Model files to check.", many=True),
+            Param("strict", "flag", "Warnings fail too (exit 1).", ("--strict",), False),
+            Param("output_format", "choice", "text (path:line:col) or github (Actions annotations).",
+                  ("--format", "-f"), "text", ("text", "github")),
+        ),
+        fast=True,
+    ),
+    Command(
+        "resample", "The values an upsampling layer computes, per framework convention, and why.",
+        "shapecalc.commands.resample:run",
+        (
+            Param("matrix", "str", "A 1-D or 2-D array such as [[100,200],[6,8]], or a YAML/JSON file."),
+            Param("size", "int", "Whole factor per axis, like UpSampling2D(size=N). Default 2.", ("--size",), None),
+            Param("scale", "float", "Float factor; output = floor(in * F), as torch.", ("--scale",), None),
+            Param("to", "str", "Explicit output size HxW (W for 1-D).", ("--to",), None),
+            Param("mode", "str", "nearest, bilinear (linear), bicubic or area. Default bilinear.",
+                  ("--mode", "-m"), None),
+            Param("convention", "str", "keras, pytorch, pytorch-align-corners, tf-legacy, repeat or zeros.",
+                  ("--convention", "-c"), "keras"),
+            Param("explain", "flag", "Show source coordinates, neighbours and weights.", ("--explain",), False),
+            Param("cell", "str", "Output cell to explain, ROW,COL (COL for 1-D).", ("--cell",), None),
+            Param("compare", "flag", "Every convention side by side.", ("--compare",), False),
+            Param("output_format", "str", "table or json.", ("--format", "-f"), "table"),
+            Param("indices", "str", "zeros: MaxUnpool2d flat indices into the output plane.", ("--indices",), None),
+        ),
+    ),
+    Command(
+        "explain", "The arithmetic behind every layer's output shape and parameter count, with the numbers.",
+        "shapecalc.commands.explain:run",
+        (
+            Param("file", "str", MODEL_FILE),
+            Param("layer", "str", "Explain only this layer (by name).", ("--layer", "-l"), None),
+        ),
+    ),
+    Command(
+        "convert", "Write a Keras file as a shapecalc YAML model file that summarizes identically.",
+        "shapecalc.commands.convert:run",
+        (
+            Param("file", "str", "A Keras 3 file: model.to_json() output or a .keras archive."),
+            Param("output", "str", "Write the YAML here (default: stdout).", ("--output", "-o"), None),
+        ),
+    ),
+    Command(
+        "calc", "One layer's output size and its formula, without a model file.",
+        "shapecalc.commands.calc:from_options",
+        (
+            Param("operation", "str", "conv (conv1d/2d/3d), pool (maxpool, avgpool), convtranspose or upsample."),
+            Param("sizes", "int", "Input size per spatial axis (one to three), e.g. 28 or 28 28.", many=True),
+            Param("kernel", "int", "Kernel size.", ("--kernel", "-k"), None),
+            Param("pool", "int", "Pool size (same as --kernel, for pooling).", ("--pool",), None),
+            Param("stride", "int", "Stride (pooling: defaults to the pool size).", ("--stride", "-s"), None),
+            Param("padding", "str", "Keras: valid, same, causal. PyTorch: an integer, same, valid.",
+                  ("--padding", "-p"), None),
+            Param("dilation", "int", "Dilation.", ("--dilation", "-d"), 1),
+            Param("ceil_mode", "flag", "PyTorch pooling: round up.", ("--ceil-mode",), False),
+            Param("output_padding", "int", "Transposed convolution output padding.", ("--output-padding",), None),
+            Param("size", "int", "Upsampling factor.", ("--size",), None),
+            Param("scale", "float", "PyTorch Upsample scale_factor (may be fractional).", ("--scale",), None),
+            Param("framework", "choice", "Whose conventions.", ("--framework",), "keras", ("keras", "pytorch")),
+        ),
+    ),
+)}
+
+
+def target_function(command: Command) -> object:
+    """The function that runs `command`, imported now (each command's module only when it runs)."""
+    import importlib
+
+    module, _, function = command.target.partition(":")
+    return getattr(importlib.import_module(module), function)
