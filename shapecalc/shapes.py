@@ -65,6 +65,26 @@ def effective_kernel(kernel: int, dilation: int) -> int:
     return dilation * (kernel - 1) + 1
 
 
+def axis_labels(rank: int, single: str = "W") -> list[str]:
+    """How formulas name `rank` spatial axes: `single` for 1-D (Keras W, PyTorch L), H W for 2-D, D H W for 3-D."""
+    return [single] if rank == 1 else ["D", "H", "W"][-rank:]
+
+
+def keras_pads(padding: str, size: int | None, kernel: int, stride: int, dilation: int = 1) -> tuple[int, int]:
+    """A Keras padding mode (valid, same, causal) as explicit (lo, hi) pixel pads for one axis."""
+    if padding == "valid" or size is None:
+        return (0, 0)
+    if padding == "causal":
+        return (dilation * (kernel - 1), 0)
+    return same_pads(size, kernel, stride, dilation)
+
+
+def torch_same_pads(kernel: int, dilation: int = 1) -> tuple[int, int]:
+    """PyTorch's padding='same' (stride 1 only): d*(k-1) pixels, the odd one on the right."""
+    total = dilation * (kernel - 1)
+    return total // 2, total - total // 2
+
+
 def same_pads(size: int, kernel: int, stride: int, dilation: int = 1) -> tuple[int, int]:
     """TensorFlow/Keras 'same' padding: enough for ceil(i/s) outputs, the odd pixel at the end."""
     out = -(-size // stride)

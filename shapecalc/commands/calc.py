@@ -21,7 +21,8 @@ import re
 import sys
 from dataclasses import dataclass
 
-from shapecalc.shapes import Axis, effective_kernel, same_pads, transposed, upsample, window
+from shapecalc import shapes
+from shapecalc.shapes import Axis, axis_labels, effective_kernel, transposed, upsample, window
 
 OPERATIONS = {
     "conv": "conv", "convolution": "conv",
@@ -31,9 +32,6 @@ OPERATIONS = {
     "deconv": "transpose", "deconvolution": "transpose",
     "upsample": "upsample", "upsampling": "upsample", "up": "upsample",
 }
-LABELS = {1: [""], 2: ["H: ", "W: "], 3: ["D: ", "H: ", "W: "]}
-
-
 class CalcError(Exception):
     """Arguments the framework would refuse, or that make no sense: exit 2."""
 
@@ -119,7 +117,9 @@ def check_numbers(request: Request) -> None:
 
 
 def labels(request: Request) -> list[str]:
-    return LABELS[len(request.sizes)]
+    """The formula's prefix per axis: none for one axis, `H: `, `W: ` (and `D: `) for more."""
+    count = len(request.sizes)
+    return [""] if count == 1 else [f"{label}: " for label in axis_labels(count)]
 
 
 def compute(kind: str, request: Request) -> tuple[list[str], list[Axis]]:
@@ -127,14 +127,11 @@ def compute(kind: str, request: Request) -> tuple[list[str], list[Axis]]:
 
 
 def keras_pads(request: Request, size: int, kernel: int, stride: int) -> tuple[int, int]:
+    """The Keras layers' own rule (shapes.keras_pads), for a padding checked to be one Keras knows."""
     padding = request.padding or "valid"
-    if padding == "valid":
-        return (0, 0)
-    if padding == "same":
-        return same_pads(size, kernel, stride, request.dilation)
-    if padding == "causal":
-        return (request.dilation * (kernel - 1), 0)
-    raise CalcError(f"Keras padding is 'valid', 'same' or 'causal', received {padding!r}")
+    if padding not in ("valid", "same", "causal"):
+        raise CalcError(f"Keras padding is 'valid', 'same' or 'causal', received {padding!r}")
+    return shapes.keras_pads(padding, size, kernel, stride, request.dilation)
 
 
 def torch_pads(request: Request, kernel: int, stride: int) -> tuple[int, int]:
@@ -144,8 +141,7 @@ def torch_pads(request: Request, kernel: int, stride: int) -> tuple[int, int]:
     if padding == "same":
         if stride != 1:
             raise CalcError("PyTorch refuses padding='same' for strided convolutions (stride > 1)")
-        total = request.dilation * (kernel - 1)
-        return (total // 2, total - total // 2)
+        return shapes.torch_same_pads(kernel, request.dilation)
     if not padding.isdigit():
         raise CalcError(f"PyTorch padding is a non-negative integer, 'same' or 'valid', received {padding!r}")
     return (int(padding), int(padding))

@@ -14,9 +14,8 @@ from shapecalc.codes import Severity
 from shapecalc.diagnostics import Diagnostic
 from shapecalc.layers.base import Layer, Why
 from shapecalc.model import INPUT_TYPE, Analysis, InvalidModel, LayerSpec, ModelSpec, Row
-from shapecalc.shapes import Axis, Shape
+from shapecalc.shapes import Axis, Shape, axis_labels
 
-AXIS_LABELS = {1: ["W"], 2: ["H", "W"], 3: ["D", "H", "W"]}
 UNIT = {"H": ("row", "rows"), "W": ("column", "columns"), "D": ("plane", "planes")}
 STEP = ("step", "steps")
 MAX_LAYER_EVALUATIONS = 10_000  # all hint searches of one model together: 0.3 s on a busy machine
@@ -42,7 +41,7 @@ def spatial(shape: Shape, layout: str) -> Shape:
 
 
 def axis_label(index: int, count: int) -> str:
-    return AXIS_LABELS.get(count, ["D", "H", "W"][-count:] if count <= 3 else [str(i) for i in range(count)])[index]
+    return (axis_labels(count) if 1 <= count <= 3 else [str(i) for i in range(count)])[index]
 
 
 def unit_names(label: str, count: int) -> tuple[str, str]:

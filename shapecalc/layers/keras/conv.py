@@ -25,14 +25,9 @@ from shapecalc.arguments.types import (
 from shapecalc.costs import macs as costs
 from shapecalc.layers.base import Layer, Params, Why, need_rank
 from shapecalc.layers.keras.activations import check_activation
-from shapecalc.shapes import Shape, ShapeError, format_shape, same_pads, window
+from shapecalc.shapes import Shape, ShapeError, axis_labels, format_shape, keras_pads, window
 
 AXES = "HWD"
-
-
-def spatial_labels(rank: int) -> list[str]:
-    """Axis names for the explanation: W for 1-D, H W for 2-D, D H W for 3-D."""
-    return {1: ["W"], 2: ["H", "W"], 3: ["D", "H", "W"]}[rank]
 
 
 def split_channels(shape: Shape, data_format: str | None) -> tuple[Shape, int | None]:
@@ -46,15 +41,6 @@ def join_channels(batch: int | None, spatial: Shape, channels: int | None, data_
     if data_format == "channels_first":
         return (batch, channels, *spatial)
     return (batch, *spatial, channels)
-
-
-def explicit_pads(padding: str, size: int | None, kernel: int, stride: int, dilation: int) -> tuple[int, int]:
-    """Turn a Keras padding mode into (lo, hi) pixel pads for one axis."""
-    if padding == "valid" or size is None:
-        return (0, 0)
-    if padding == "causal":
-        return (dilation * (kernel - 1), 0)
-    return same_pads(size, kernel, stride, dilation)
 
 
 def nonpositive_error(layer: str, shape: Shape, axis_text: str) -> ShapeError:
@@ -77,8 +63,8 @@ def conv_sizes(
 ) -> Shape:
     """Output spatial sizes of a sliding-window layer, each axis's working recorded in `why`."""
     sizes = []
-    for label, size, k, s, d in zip(spatial_labels(len(spatial)), spatial, kernel, strides, dilation, strict=True):
-        axis = window(size, k, s, explicit_pads(padding, size, k, s, d), d, label=f"{label}: ")
+    for label, size, k, s, d in zip(axis_labels(len(spatial)), spatial, kernel, strides, dilation, strict=True):
+        axis = window(size, k, s, keras_pads(padding, size, k, s, d), d, label=f"{label}: ")
         if axis.size is not None and axis.size <= 0:
             raise nonpositive_error(layer, shape, axis.formula)
         sizes.append(why.axis(axis))

@@ -24,9 +24,9 @@ from shapecalc.costs import macs as costs
 from shapecalc.layers.base import Params, Why
 from shapecalc.layers.keras.conv import (
     ConvBase,
+    axis_labels,
     join_channels,
     nonpositive_error,
-    spatial_labels,
 )
 from shapecalc.shapes import Axis, Dim, Shape, effective_kernel
 
@@ -97,7 +97,7 @@ class _ConvTranspose(ConvBase):
         spatial, _ = self.spatial_and_channels(shape)
         sizes = []
         for label, size, k, s, p, d in zip(
-            spatial_labels(self.rank),
+            axis_labels(self.rank),
             spatial,
             self.kernel(),
             self.stride(),

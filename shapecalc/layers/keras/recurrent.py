@@ -23,15 +23,9 @@ from shapecalc.arguments.types import ArgumentError, DataFormat, PositiveInt, Po
 from shapecalc.costs import macs as costs
 from shapecalc.layers.base import Layer, Params, Why, need_rank
 from shapecalc.layers.keras.activations import check_activation
-from shapecalc.layers.keras.conv import (
-    explicit_pads,
-    join_channels,
-    nonpositive_error,
-    spatial_labels,
-    split_channels,
-)
+from shapecalc.layers.keras.conv import conv_sizes, join_channels, split_channels
 from shapecalc.layers.nested import wrapped
-from shapecalc.shapes import Shape, ShapeError, format_shape, product, window
+from shapecalc.shapes import Shape, ShapeError, format_shape, product
 
 
 class _Weights(Layer):
@@ -328,13 +322,8 @@ class _ConvLSTM(Recurrent, _Weights):
                 f"{name} needs the channel axis of its input to be known, received {format_shape(sequence)}",
                 code="SC102",
             )
-        sizes = []
-        for label, size, k, s, d in zip(spatial_labels(self.rank), spatial, *self.tuples(), strict=True):
-            axis = window(size, k, s, explicit_pads(self.padding, size, k, s, d), d, label=f"{label}: ")
-            if axis.size is not None and axis.size <= 0:
-                raise nonpositive_error(name, sequence, axis.formula)
-            sizes.append(why.axis(axis))
-        return join_channels(sequence[0], tuple(sizes), self.filters, self.data_format)[1:]
+        sizes = conv_sizes(name, sequence, spatial, self.padding, *self.tuples(), why)
+        return join_channels(sequence[0], sizes, self.filters, self.data_format)[1:]
 
     def macs(self, inputs: list[Shape], output: Shape | list[Shape]) -> int | None:
         """Per step, 4 gate convolutions of the input (channels -> filters) and 4 of the state

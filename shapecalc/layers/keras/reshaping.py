@@ -14,7 +14,7 @@ from typing import ClassVar
 
 from shapecalc.arguments.types import ArgumentError, DataFormat, NonNegativeInt
 from shapecalc.layers.base import Layer, Why, need_rank
-from shapecalc.layers.keras.conv import join_channels, spatial_labels, split_channels
+from shapecalc.layers.keras.conv import axis_labels, join_channels, split_channels
 from shapecalc.shapes import Axis, Dim, Shape, ShapeError, format_shape
 
 Pair = tuple[int, int]
@@ -83,7 +83,7 @@ class _Edges(Layer):
         spatial, channels = split_channels(shape, self.layout())
         sizes = []
         for label, size, amounts in zip(
-            spatial_labels(self.rank), spatial, self.amounts(), strict=True
+            axis_labels(self.rank), spatial, self.amounts(), strict=True
         ):
             axis = edges(size, amounts, self.sign, f"{label}: ")
             if axis.size is not None and axis.size <= 0:

@@ -14,7 +14,7 @@ from typing import ClassVar, Literal
 from shapecalc.arguments.types import DataFormat, PositiveInt, PositiveInts, as_tuple
 from shapecalc.costs import macs as costs
 from shapecalc.layers.base import Layer, Why, need_rank
-from shapecalc.layers.keras.conv import join_channels, spatial_labels, split_channels
+from shapecalc.layers.keras.conv import axis_labels, join_channels, split_channels
 from shapecalc.shapes import Shape, upsample
 
 
@@ -53,7 +53,7 @@ class _UpSampling(Layer):
         spatial, channels = split_channels(shape, self.data_format)
         sizes = tuple(
             why.axis(upsample(size, factor, f"{label}: "))
-            for label, size, factor in zip(spatial_labels(self.rank), spatial, self.factors(), strict=True)
+            for label, size, factor in zip(axis_labels(self.rank), spatial, self.factors(), strict=True)
         )
         return join_channels(shape[0], sizes, channels, self.data_format)
 

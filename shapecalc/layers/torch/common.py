@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from typing import ClassVar
 
-from shapecalc.arguments.types import ArgumentError
+from shapecalc import shapes
 from shapecalc.layers.base import Layer
 from shapecalc.shapes import Dim, Shape, ShapeError, format_shape
 
@@ -42,8 +42,8 @@ def need_ranks(shape: Shape, ranks: tuple[int, ...], what: str) -> None:
 
 
 def axis_labels(rank: int) -> list[str]:
-    """Spatial axis names for explanations: L for 1-D, H W for 2-D, D H W for 3-D."""
-    return {1: ["L"], 2: ["H", "W"], 3: ["D", "H", "W"]}[rank]
+    """Spatial axis names for explanations, PyTorch's way: L for 1-D, H W for 2-D, D H W for 3-D."""
+    return shapes.axis_labels(rank, single="L")
 
 
 def batched_ranks(spatial_rank: int) -> tuple[int, int]:
@@ -91,17 +91,6 @@ def normalize_dim(dim: int, rank: int, layer: str, argument: str = "dim") -> int
             code="SC102",
         )
     return dim % rank if rank else 0
-
-
-def expand(value: int | list[int], rank: int, argument: str) -> tuple[int, ...]:
-    """An int stands for the same value on every spatial axis; a list needs one value per axis."""
-    if isinstance(value, int):
-        return (value,) * rank
-    if len(value) != rank:
-        raise ArgumentError(
-            argument, f"`{argument}` must be an integer or a list of {rank} integers, received {value}"
-        )
-    return tuple(value)
 
 
 def too_small(name: str, shape: Shape, formulas: list[str], reason: str) -> ShapeError:

@@ -18,7 +18,13 @@ from __future__ import annotations
 
 from typing import ClassVar, Literal
 
-from shapecalc.arguments.types import ArgumentError, NonNegativeInts, PositiveInt, PositiveInts
+from shapecalc.arguments.types import (
+    ArgumentError,
+    NonNegativeInts,
+    PositiveInt,
+    PositiveInts,
+    as_tuple,
+)
 from shapecalc.costs import macs as costs
 from shapecalc.layers.base import Params, Why
 from shapecalc.layers.torch.common import (
@@ -26,14 +32,13 @@ from shapecalc.layers.torch.common import (
     axis_labels,
     batched_ranks,
     channels_and_spatial,
-    expand,
     infer_channels,
     need_channels,
     need_ranks,
     too_small,
     torch_size,
 )
-from shapecalc.shapes import Shape, ShapeError, transposed, window
+from shapecalc.shapes import Shape, ShapeError, torch_same_pads, transposed, window
 
 
 class _ConvBase(TorchLayer):
@@ -51,13 +56,13 @@ class _ConvBase(TorchLayer):
     device: str | None = None
 
     def kernel(self) -> tuple[int, ...]:
-        return expand(self.kernel_size, self.rank, "kernel_size")
+        return as_tuple(self.kernel_size, self.rank, "kernel_size")
 
     def strides(self) -> tuple[int, ...]:
-        return expand(self.stride, self.rank, "stride")
+        return as_tuple(self.stride, self.rank, "stride")
 
     def dilations(self) -> tuple[int, ...]:
-        return expand(self.dilation, self.rank, "dilation")
+        return as_tuple(self.dilation, self.rank, "dilation")
 
     def check(self) -> None:
         self.kernel(), self.strides(), self.dilations()
@@ -104,7 +109,7 @@ class _Conv(_ConvBase):
     def check(self) -> None:
         super().check()
         if isinstance(self.padding, list):
-            expand(self.padding, self.rank, "padding")
+            as_tuple(self.padding, self.rank, "padding")
         if self.padding == "same" and max(self.strides()) > 1:
             raise ArgumentError("padding", "padding='same' is not supported for strided convolutions")
 
@@ -113,9 +118,8 @@ class _Conv(_ConvBase):
         if self.padding == "valid":
             return [(0, 0)] * self.rank
         if self.padding == "same":
-            totals = [d * (k - 1) for k, d in zip(self.kernel(), self.dilations(), strict=True)]
-            return [(t // 2, t - t // 2) for t in totals]
-        return [(p, p) for p in expand(self.padding, self.rank, "padding")]
+            return [torch_same_pads(k, d) for k, d in zip(self.kernel(), self.dilations(), strict=True)]
+        return [(p, p) for p in as_tuple(self.padding, self.rank, "padding")]
 
     def output_shape(self, inputs: list[Shape], why: Why) -> Shape:
         shape = inputs[0]
@@ -162,10 +166,10 @@ class _ConvTranspose(_ConvBase):
     padding_mode: Literal["zeros"] = "zeros"
 
     def paddings(self) -> tuple[int, ...]:
-        return expand(self.padding, self.rank, "padding")
+        return as_tuple(self.padding, self.rank, "padding")
 
     def output_paddings(self) -> tuple[int, ...]:
-        return expand(self.output_padding, self.rank, "output_padding")
+        return as_tuple(self.output_padding, self.rank, "output_padding")
 
     def check(self) -> None:
         super().check()

@@ -10,12 +10,11 @@ Both take a 3D (unbatched) or 4D input and have no parameters.
 
 from __future__ import annotations
 
-from shapecalc.arguments.types import NonNegativeInts, PositiveInt, PositiveInts
+from shapecalc.arguments.types import NonNegativeInts, PositiveInt, PositiveInts, as_tuple
 from shapecalc.layers.base import Why
 from shapecalc.layers.torch.common import (
     TorchLayer,
     axis_labels,
-    expand,
     need_ranks,
     too_small,
     torch_size,
@@ -39,12 +38,12 @@ class _Blocks(TorchLayer):
         return [
             window(size, k, s, (p, p), d, label=f"{label}: ")
             for label, size, k, s, p, d in zip(
-                axis_labels(2), spatial, expand(self.kernel_size, 2, "kernel_size"), expand(self.stride, 2, "stride"),
-                expand(self.padding, 2, "padding"), expand(self.dilation, 2, "dilation"), strict=True)
+                axis_labels(2), spatial, as_tuple(self.kernel_size, 2, "kernel_size"), as_tuple(self.stride, 2, "stride"),
+                as_tuple(self.padding, 2, "padding"), as_tuple(self.dilation, 2, "dilation"), strict=True)
         ]
 
     def kernel_area(self) -> int:
-        return product(expand(self.kernel_size, 2, "kernel_size")) or 1
+        return product(as_tuple(self.kernel_size, 2, "kernel_size")) or 1
 
 
 class Unfold(_Blocks):
@@ -70,7 +69,7 @@ class Fold(_Blocks):
 
     def check(self) -> None:
         super().check()
-        expand(self.output_size, 2, "output_size")
+        as_tuple(self.output_size, 2, "output_size")
 
     def output_shape(self, inputs: list[Shape], why: Why) -> Shape:
         shape = inputs[0]
@@ -80,7 +79,7 @@ class Fold(_Blocks):
         if features is not None and features % area:
             raise ShapeError(f"Fold: expected size of input's dimension {len(lead)} ({features}) to be divisible by "
                              f"the product of kernel_size ({area}), input {torch_size(shape)}", code="SC102")
-        size = expand(self.output_size, 2, "output_size")
+        size = as_tuple(self.output_size, 2, "output_size")
         expected = product(tuple(why.axis(axis) for axis in self.blocks(size)))
         if count is not None and count != expected:
             raise ShapeError(f"Fold: output_size={list(size)} holds {expected} sliding blocks, but the input brings "

@@ -17,7 +17,13 @@ from __future__ import annotations
 
 from typing import ClassVar
 
-from shapecalc.arguments.types import ArgumentError, NonNegativeInts, PositiveInt, PositiveInts
+from shapecalc.arguments.types import (
+    ArgumentError,
+    NonNegativeInts,
+    PositiveInt,
+    PositiveInts,
+    as_tuple,
+)
 from shapecalc.costs import macs as costs
 from shapecalc.layers.base import Why
 from shapecalc.layers.torch.common import (
@@ -25,7 +31,6 @@ from shapecalc.layers.torch.common import (
     axis_labels,
     batched_ranks,
     channels_and_spatial,
-    expand,
     need_ranks,
     too_small,
 )
@@ -44,12 +49,12 @@ class _Windowed(TorchLayer):
     ceil_mode: bool = False
 
     def kernel(self) -> tuple[int, ...]:
-        return expand(self.kernel_size, self.rank, "kernel_size")
+        return as_tuple(self.kernel_size, self.rank, "kernel_size")
 
     def strides(self) -> tuple[int, ...]:
         if self.stride is None or self.stride == []:
             return self.kernel()
-        return expand(self.stride, self.rank, "stride")
+        return as_tuple(self.stride, self.rank, "stride")
 
     def paddings(self) -> tuple[int, ...]:
         return (0,) * self.rank
@@ -103,7 +108,7 @@ class _Padded(_Windowed):
     padding: NonNegativeInts = 0
 
     def paddings(self) -> tuple[int, ...]:
-        return expand(self.padding, self.rank, "padding")
+        return as_tuple(self.padding, self.rank, "padding")
 
 
 class _MaxPool(_Padded):
@@ -113,7 +118,7 @@ class _MaxPool(_Padded):
     return_indices: bool = False
 
     def dilations(self) -> tuple[int, ...]:
-        return expand(self.dilation, self.rank, "dilation")
+        return as_tuple(self.dilation, self.rank, "dilation")
 
 
 class _AvgPool(_Padded):
@@ -191,7 +196,7 @@ class _Adaptive(TorchLayer):
     def sizes(self) -> tuple[int | None, ...]:
         if isinstance(self.output_size, int):
             return (self.output_size,) * self.rank
-        return expand(self.output_size, self.rank, "output_size")  # type: ignore[arg-type]
+        return as_tuple(self.output_size, self.rank, "output_size")  # type: ignore[arg-type]
 
     def check(self) -> None:
         sizes = self.sizes()
@@ -260,13 +265,13 @@ class _MaxUnpool(TorchLayer):
     output_size: list[PositiveInt] | None = None
 
     def kernel(self) -> tuple[int, ...]:
-        return expand(self.kernel_size, self.rank, "kernel_size")
+        return as_tuple(self.kernel_size, self.rank, "kernel_size")
 
     def strides(self) -> tuple[int, ...]:
-        return self.kernel() if self.stride is None else expand(self.stride, self.rank, "stride")
+        return self.kernel() if self.stride is None else as_tuple(self.stride, self.rank, "stride")
 
     def paddings(self) -> tuple[int, ...]:
-        return expand(self.padding, self.rank, "padding")
+        return as_tuple(self.padding, self.rank, "padding")
 
     def check(self) -> None:
         self.kernel(), self.strides(), self.paddings()
