@@ -44,29 +44,35 @@ PLAIN_WORDS: dict[str, Any] = {
 }
 
 
+# The first characters PyYAML's YAML 1.1 resolver looks at (its implicit resolvers' keys):
+# a plain scalar starting otherwise stays text. Written out so that reading a file of the
+# plain subset never imports yaml; tests/unit/test_source.py checks both against PyYAML.
+RESOLVED_INITIALS = frozenset(["", *"!&*+-.0123456789<=FNOTYfnoty~"])
+# Initials the resolver looks at only for YAML 1.1's booleans and nulls: one
+# `PLAIN_WORDS` lookup gives its answer for one-line text.
+WORD_INITIALS = frozenset("FNOTYfnoty")
+
+
 class ScalarReader:
     """Gives a scalar event its plain value with YAML 1.1 safe-loading rules, refusing the exotic ones.
 
     Most scalars are names or small decimal integers, so those skip PyYAML's
-    regex resolver; everything else goes through it and SafeConstructor.
+    regex resolver; everything else goes through it and SafeConstructor,
+    which are made (and yaml imported) on the first scalar that needs them.
     """
 
+    first_characters = RESOLVED_INITIALS
+    word_initials = WORD_INITIALS
+
     def __init__(self) -> None:
+        self.resolver: Any = None
+
+    def load_yaml(self) -> None:
+        """PyYAML's resolver and safe constructors, for the scalars the shortcuts do not answer."""
         import yaml
 
         self.yaml = yaml
         self.resolver = yaml.resolver.Resolver()
-        implicit = yaml.resolver.Resolver.yaml_implicit_resolvers
-        self.first_characters = frozenset(implicit)  # what the resolver never looks at stays text
-        # Where the resolver only looks for YAML 1.1's booleans and nulls (letters
-        # such as `n` or `t`), one `PLAIN_WORDS` lookup gives its answer for one-line text.
-        self.word_initials = frozenset(
-            initial
-            for initial, resolvers in implicit.items()
-            if initial
-            and initial.isalpha()
-            and all(tag in ("tag:yaml.org,2002:bool", "tag:yaml.org,2002:null") for tag, _ in resolvers)
-        )
         constructor = yaml.constructor.SafeConstructor()
         self.converters = {
             "tag:yaml.org,2002:int": constructor.construct_yaml_int,
@@ -93,11 +99,15 @@ class ScalarReader:
                 return int(text) if len(text) < 19 else _checked_int(text, where, lambda: int(text))
             if text in PLAIN_WORDS:
                 return PLAIN_WORDS[text]
+            if self.resolver is None:
+                self.load_yaml()
             tag = self.resolver.resolve(self.yaml.ScalarNode, text, (True, False))
             if tag == "tag:yaml.org,2002:str" and _EXPONENT_FLOAT.fullmatch(text):
                 return float(text)
         elif tag not in _SCALAR_TAGS:
             raise refused_tag(tag, where)
+        elif self.resolver is None:
+            self.load_yaml()
         if tag == "tag:yaml.org,2002:merge":
             raise SourceError(
                 "YAML merge keys (`<<: *anchor`) are not supported in a model file: write the arguments out",

@@ -29,6 +29,11 @@ _FLOW_KEY = re.compile(f"({_WORD}): +")
 # A scalar entry (`a`, `key: a`) and what follows it: the closer (last group), or a comma and the next entry.
 _FLOW_SEQUENCE_SCALAR = re.compile(f"({_WORD}) *(?:(\\])|, *(?![ ,\\]}}]))")
 _FLOW_SCALAR_PAIR = re.compile(f"({_WORD}): +({_WORD}) *(?:(\\}})|, *(?![ ,\\]}}]))")
+# Numbers PyYAML's resolver (with `_EXPONENT_FLOAT`) reads as these, answered without it:
+# a signed decimal integer (no leading zero: YAML 1.1 reads 0-led digits as octal), and a
+# decimal with a point and an optional exponent (1.001e-5).
+_SIGNED_INTEGER = re.compile(r"[-+](?:0|[1-9][0-9]{0,17})")
+_DECIMAL_FLOAT = re.compile(r"[-+]?[0-9]{1,20}\.[0-9]{0,20}(?:[eE][-+]?[0-9]{1,2})?")
 _LINE_END = re.compile(r"(?: +#.*| *)$")  # nothing more on the line, or a comment
 
 
@@ -313,6 +318,10 @@ class SubsetReader:
             return PLAIN_WORDS.get(text, text)
         if text.isdigit() and (initial != "0" or len(text) == 1) and len(text) < 19:
             return int(text)
+        if _SIGNED_INTEGER.fullmatch(text):
+            return int(text)
+        if _DECIMAL_FLOAT.fullmatch(text):
+            return float(text)
         return scalars.read(_PlainScalar(text), (1, 1))  # a SourceError sends the file to the builder
 
 

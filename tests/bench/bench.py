@@ -6,7 +6,9 @@ Every figure is the median of several cold runs after one warm-up. Budgets
 (reported as pass/short, never failing a test run):
   - `summarize` of ResNet-50 at most 1.5x `python -c "import typer, rich, pydantic, yaml"`;
   - `check` on 100 model files in one call at most 2x that floor;
-  - 100,000 layers summarized to JSON in under 5 s, and 100k/10k time at most 12.
+  - 100,000 layers summarized to JSON in under 5 s, and 100k/10k time at most 12;
+  - cold `summarize` of ResNet-50 at most 4x `python -c pass`, `check` of one small file at most 3.5x
+    (ratios of medians over interleaved runs; `--start-up` measures only these).
 """
 
 from __future__ import annotations
@@ -44,6 +46,43 @@ def measure(command: list[str], runs: int) -> tuple[float, int]:
             times.append(elapsed)
             peaks.append(usage.ru_maxrss)
     return statistics.median(times), max(peaks)
+
+
+def wall_time(command: list[str]) -> float:
+    start = time.perf_counter()
+    subprocess.run(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, cwd=ROOT, check=False)
+    return time.perf_counter() - start
+
+
+def start_up_ratios(runs: int) -> dict[str, float]:
+    """Cold start against `python -c pass`, as ratios of medians over interleaved runs.
+
+    Each round times the floor and every command once, in turn, so that a
+    busy machine slows them alike and the ratios stay meaningful.
+    """
+    commands = {
+        "python -c pass": [PY, "-c", "pass"],
+        "summarize resnet50.yaml": [*SHAPECALC, "summarize", str(ROOT / "specs" / "resnet50.yaml")],
+        "check denoiser_24.yaml": [*SHAPECALC, "check", str(ROOT / "specs" / "denoiser_24.yaml")],
+    }
+    times: dict[str, list[float]] = {label: [] for label in commands}
+    for round_number in range(runs + 1):
+        for label, command in commands.items():
+            elapsed = wall_time(command)
+            if round_number:  # the first round warms the caches
+                times[label].append(elapsed)
+    medians = {label: statistics.median(values) for label, values in times.items()}
+    bare = medians["python -c pass"]
+    return {label: seconds / bare for label, seconds in medians.items()} | {"bare seconds": bare}
+
+
+def report_start_up(runs: int) -> None:
+    ratios = start_up_ratios(runs)
+    verdict = lambda ok: "pass" if ok else "SHORT"  # noqa: E731
+    print(f"  python -c pass (median of {runs} interleaved): {ratios['bare seconds'] * 1000:.1f} ms")
+    summarize, check = ratios["summarize resnet50.yaml"], ratios["check denoiser_24.yaml"]
+    print(f"  summarize ResNet-50 / python -c pass: {summarize:.2f}x (budget 4x)   {verdict(summarize <= 4)}")
+    print(f"  check one small file / python -c pass: {check:.2f}x (budget 3.5x) {verdict(check <= 3.5)}")
 
 
 def hundred_files(folder: Path) -> list[str]:
@@ -87,8 +126,13 @@ def main() -> int:
     parser.add_argument("--runs", type=int, default=7)
     parser.add_argument("--skip-peers", action="store_true", help="do not time Keras and torchinfo")
     parser.add_argument("--skip-scale", action="store_true", help="do not time the 1k/10k/100k-layer models")
+    parser.add_argument("--start-up", action="store_true", help="only the cold-start ratios against python -c pass")
     options = parser.parse_args()
     runs = options.runs
+    if options.start_up:
+        print("cold start, interleaved runs")
+        report_start_up(max(runs, 15))
+        return 0
     resnet = ROOT / "specs" / "resnet50.yaml"
     results: list[tuple[str, float, int]] = []
 
@@ -123,6 +167,8 @@ def main() -> int:
                     scale[(kind, layers)] = record(f"summarize --format json, {kind} {layers:,} layers",
                                                    [*SHAPECALC, "summarize", str(path), "--format", "json"], count)
 
+    print("\ncold start, interleaved runs")
+    report_start_up(max(runs, 15))
     print("\nratios and budgets")
     verdict = lambda ok: "pass" if ok else "SHORT"  # noqa: E731
     print(f"  summarize ResNet-50 / floor import: {summarize / floor:.2f}x (budget 1.5x) {verdict(summarize <= 1.5 * floor)}")

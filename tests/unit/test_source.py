@@ -127,3 +127,32 @@ def test_subset_reader_gives_what_the_event_builder_gives():
         assert _typed(simple.data) == _typed(built.data), text[:200]
         assert simple.positions == built.positions, text[:200]
     assert accepted > len(texts) // 4  # the fast path is really taken
+
+
+def test_written_out_initials_are_pyyaml_resolvers():
+    """The subset reader decides without yaml which scalars stay text; PyYAML's resolver must agree."""
+    import yaml
+
+    from shapecalc.reading.scalars import RESOLVED_INITIALS, WORD_INITIALS
+
+    implicit = yaml.resolver.Resolver.yaml_implicit_resolvers
+    assert frozenset(implicit) == RESOLVED_INITIALS
+    only_words = {initial for initial, resolvers in implicit.items() if initial and initial.isalpha()
+                  and all(tag in ("tag:yaml.org,2002:bool", "tag:yaml.org,2002:null") for tag, _ in resolvers)}
+    assert only_words == WORD_INITIALS
+
+
+@pytest.mark.parametrize("text", ["-1", "+7", "-0", "+0", "-01", "-010", "+017", "-1_000", "1.001e-5", "1.0e5", "1.", "0.5", "-2.5E+3",
+                                  "1e-5", ".5", "-.5", "1.0e", "1.0e+", "+1.5", "0x1F", "1:30", "0o17", "-12345678901234567"])
+def test_subset_numbers_read_as_the_event_builder_reads_them(text):
+    from shapecalc.reading.events import EventBuilder
+    from shapecalc.reading.subset import SubsetReader
+
+    source = f"input: [4]\nlayers:\n  - Dropout: {{rate: {text}}}\n"
+    simple = SubsetReader(source).document("<t>")
+    builder = EventBuilder("<t>")
+    builder.run(source)
+    wanted = builder.document().data["layers"][0]["Dropout"]["rate"]
+    if simple is not None:
+        got = simple.data["layers"][0]["Dropout"]["rate"]
+        assert (type(got), got) == (type(wanted), wanted)
