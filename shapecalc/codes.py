@@ -67,11 +67,11 @@ REGISTRY: dict[str, str] = {
     "SC102": "shapecalc.layers.base",
     "SC103": "shapecalc.broadcast",
     "SC104": "shapecalc.engine",
-    "SC201": "shapecalc.diagnose.floor_loss",
-    "SC202": "shapecalc.diagnose.lost_pixels",
+    "SC201": "shapecalc.checks.floor_loss",
+    "SC202": "shapecalc.checks.lost_pixels",
     "SC210": "shapecalc.engine",
-    "SC301": "shapecalc.diagnose.dense_rank",
-    "SC302": "shapecalc.diagnose.floor_loss",
+    "SC301": "shapecalc.checks.dense_rank",
+    "SC302": "shapecalc.checks.floor_loss",
 }
 
 _SEVERITIES: dict[str, Severity] = {}  # filled as codes are asked for

@@ -23,7 +23,6 @@ from shapecalc.costs.macs import total as total_macs
 from shapecalc.diagnostics import Diagnostic
 from shapecalc.gcpause import paused_gc
 from shapecalc.layers.base import Params, Why
-from shapecalc.limits import check_layer
 from shapecalc.model import (
     INPUT_TYPE,
     Analysis,
@@ -34,6 +33,7 @@ from shapecalc.model import (
     Row,
 )
 from shapecalc.shapes import Shape, ShapeError, format_shape
+from shapecalc.tensor_limits import check_layer
 
 SC005 = Code("SC005", ERROR, "reference to a layer or input that does not exist")
 SC006 = Code("SC006", ERROR, "duplicate layer name")

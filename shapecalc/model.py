@@ -1,7 +1,7 @@
 """The plain records every stage passes on: a validated model file, and the analysis of it.
 
     validate.py -> ModelSpec (its LayerSpecs, each with its LayerKeys)  -> engine.py
-    engine.py   -> Analysis (its Rows, each with its Connections)       -> diagnose/, render/, commands/
+    engine.py   -> Analysis (its Rows, each with its Connections)       -> checks/, render/, commands/
 
 Records only: no validation, no arithmetic, no output. `InvalidModel` is the
 exception that carries the located diagnostics of a file that is not a valid

@@ -39,7 +39,7 @@ class Axis:
     size: Dim
     formula: str
     dropped: int = 0  # input rows no window reads because the division floored
-    # the window's geometry, for diagnostics (`shapecalc.diagnose`); 0 span = not a window
+    # the window's geometry, for diagnostics (`shapecalc.checks`); 0 span = not a window
     input: Dim = None
     span: int = 0  # d*(k-1) + 1 pixels under one window
     stride: int = 1

@@ -172,8 +172,8 @@ class _Validator:
             self.problem("SC004", f"`model:` must be 1 to {MAX_NAME} printable characters on one line", ("model",))
 
     def check_input_sizes(self, inputs: dict[str, tuple], batch: int | None) -> None:
-        from shapecalc.limits import check_tensor
         from shapecalc.shapes import ShapeError
+        from shapecalc.tensor_limits import check_tensor
 
         for name, shape in inputs.items():
             try:

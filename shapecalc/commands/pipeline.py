@@ -54,7 +54,7 @@ def analyze_path(path: str) -> Outcome:
         spec = load_model(document)
         attach(spec)
         analysis = analyze(spec)
-        from shapecalc.diagnose import run_passes
+        from shapecalc.checks import run_passes
 
         run_passes(analysis, spec)
         analysis.diagnostics = annotate(analysis.diagnostics, spec)

@@ -18,13 +18,13 @@ MAX_LINES = 400
 # Lowest first. A module belongs to the stage of the longest prefix it starts with.
 STAGES: list[tuple[str, ...]] = [
     ("shapecalc", "shapecalc.gcpause", "shapecalc.codes", "shapecalc.diagnostics", "shapecalc.shapes",
-     "shapecalc.limits", "shapecalc.broadcast", "shapecalc.arguments"),
+     "shapecalc.tensor_limits", "shapecalc.broadcast", "shapecalc.arguments"),
     ("shapecalc.reading",),
     ("shapecalc.model",),
     ("shapecalc.layers",),
     ("shapecalc.validate",),
     ("shapecalc.engine",),
-    ("shapecalc.diagnose",),
+    ("shapecalc.checks",),
     ("shapecalc.render", "shapecalc.resample"),
     ("shapecalc.commands",),
     ("shapecalc.cli", "shapecalc.fastpath", "shapecalc.guard", "shapecalc.__main__"),

@@ -12,35 +12,35 @@ from __future__ import annotations
 
 import os
 
-from shapecalc.diagnose.model import Model
+from shapecalc.checks.analyzed import AnalyzedModel
 from shapecalc.diagnostics import Diagnostic
 from shapecalc.model import Analysis, ModelSpec
 
 
 def _passes() -> list:
-    from shapecalc.diagnose import dense_rank, floor_loss
+    from shapecalc.checks import dense_rank, floor_loss
 
     return [floor_loss.run, _lost_pixels, dense_rank.run, _nonpositive]
 
 
-def _lost_pixels(model: Model) -> None:
+def _lost_pixels(model: AnalyzedModel) -> None:
     """Traced only where something was lost (an SC201): a clean model never imports the tracer."""
     if any(d.code == "SC201" for d in model.diagnostics):
-        from shapecalc.diagnose import lost_pixels
+        from shapecalc.checks import lost_pixels
 
         lost_pixels.run(model)
 
 
-def _nonpositive(model: Model) -> None:
+def _nonpositive(model: AnalyzedModel) -> None:
     if any(d.code == "SC101" for d in model.diagnostics):
-        from shapecalc.diagnose import nonpositive
+        from shapecalc.checks import nonpositive
 
         nonpositive.run(model)
 
 
 def run_passes(analysis: Analysis, spec: ModelSpec) -> None:
     """Add every pass's diagnostics to `analysis`, sorted; a pass that breaks never hides the summary."""
-    model = Model.of(analysis, spec)
+    model = AnalyzedModel.of(analysis, spec)
     for run in _passes():
         try:
             run(model)

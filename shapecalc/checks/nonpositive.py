@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import dataclasses
 
-from shapecalc.diagnose.model import Model, reanalyze, spatial, try_layer
+from shapecalc.checks.analyzed import AnalyzedModel, reanalyze, spatial, try_layer
 from shapecalc.model import LayerSpec
 from shapecalc.shapes import Shape, format_shape
 
@@ -21,7 +21,7 @@ LARGEST_INPUT = 2**20
 HINTED = 20  # SC101s that get fixes: each fix is tried, and thousands of tries would take seconds
 
 
-def run(model: Model) -> None:
+def run(model: AnalyzedModel) -> None:
     hinted = 0
     for position, diagnostic in enumerate(model.diagnostics):
         if diagnostic.code != "SC101" or diagnostic.layer is None:
@@ -38,7 +38,7 @@ def run(model: Model) -> None:
                 diagnostic, message=f"{diagnostic.message}. Fix: {'; or '.join(fixes)}")
 
 
-def fix_options(model: Model, layer: LayerSpec) -> list[str]:
+def fix_options(model: AnalyzedModel, layer: LayerSpec) -> list[str]:
     inputs = [model.shape_of(name) for name in model.sources(layer)]
     if any(shape is None for shape in inputs):
         return []
@@ -126,7 +126,7 @@ def smaller_kernel(layer: LayerSpec, inputs: list[Shape]) -> str | None:
     return None
 
 
-def larger_input(model: Model, layer: LayerSpec) -> str | None:
+def larger_input(model: AnalyzedModel, layer: LayerSpec) -> str | None:
     """The smallest model input (spatial sizes raised to at least n) for which this layer computes."""
     if len(model.spec.inputs) != 1:
         return None
@@ -158,7 +158,7 @@ def larger_input(model: Model, layer: LayerSpec) -> str | None:
     return f"a model input of at least {list(smallest)}"
 
 
-def raised(model: Model, shape: Shape, n: int) -> Shape:
+def raised(model: AnalyzedModel, shape: Shape, n: int) -> Shape:
     """The shape with every spatial size raised to at least n."""
     first, last = (2, len(shape)) if model.layout == "channels_first" else (1, len(shape) - 1)
     return tuple(max(d, n) if first <= i < last and d is not None else d for i, d in enumerate(shape))

@@ -20,10 +20,8 @@ from __future__ import annotations
 import dataclasses
 from fractions import Fraction
 
-from shapecalc.codes import WARNING, Code, Severity
-from shapecalc.diagnose.floor_loss import candidate_updates
-from shapecalc.diagnose.model import (
-    Model,
+from shapecalc.checks.analyzed import (
+    AnalyzedModel,
     axis_label,
     plural,
     real_losses,
@@ -32,6 +30,8 @@ from shapecalc.diagnose.model import (
     unit_names,
     variant,
 )
+from shapecalc.checks.floor_loss import candidate_updates
+from shapecalc.codes import WARNING, Code, Severity
 from shapecalc.model import Row
 from shapecalc.shapes import format_shape
 
@@ -52,7 +52,7 @@ class Loss:
     share: Fraction
 
 
-def run(model: Model) -> None:
+def run(model: AnalyzedModel) -> None:
     for diagnostic in [d for d in model.diagnostics if d.code == "SC103" and d.layer is not None]:
         explain_merge(model, diagnostic)
     for diagnostic in [d for d in model.diagnostics if d.code == "SC104" and d.layer in model.rows]:
@@ -62,7 +62,7 @@ def run(model: Model) -> None:
         report_shrunk_output(model, output)
 
 
-def expected_shape(model: Model, row: Row, diagnostic) -> list | None:
+def expected_shape(model: AnalyzedModel, row: Row, diagnostic) -> list | None:
     """The `expect` a failed SC104 is about: the layer's own (at the layer) or the model's `expect.output`."""
     own = row.spec.keys.expect if row.spec is not None else None
     if own is not None and (diagnostic.line, diagnostic.column) == (row.line, row.column):
@@ -70,7 +70,7 @@ def expected_shape(model: Model, row: Row, diagnostic) -> list | None:
     return model.spec.expect_output
 
 
-def report_shrunk_output(model: Model, output: Row) -> None:
+def report_shrunk_output(model: AnalyzedModel, output: Row) -> None:
     """SC202 at the output of an encoder-decoder whose output spatial size differs from its input's."""
     found = model.model_input(output)
     if found is None or isinstance(output.output_shape, list):
@@ -94,7 +94,7 @@ def report_shrunk_output(model: Model, output: Row) -> None:
     model.add("SC202", message + (f". Fix: {fixes}" if fixes else ""), output)
 
 
-def explain_failed_expect(model: Model, output: Row, diagnostic, target: list | None) -> None:
+def explain_failed_expect(model: AnalyzedModel, output: Row, diagnostic, target: list | None) -> None:
     """Point a failed `expect` at the layers that lost the pixels, when that is the cause."""
     if isinstance(output.output_shape, list):
         return
@@ -118,7 +118,7 @@ def explain_failed_expect(model: Model, output: Row, diagnostic, target: list | 
         diagnostic, message=diagnostic.message + cause)
 
 
-def explain_merge(model: Model, diagnostic) -> None:
+def explain_merge(model: AnalyzedModel, diagnostic) -> None:
     """The U-Net crop problem: say which flooring made one branch of a merge smaller than the other."""
     layer = model.layer_spec(diagnostic.layer)
     sources = [model.rows.get(name) for name in model.sources(layer)] if layer is not None else []
@@ -150,7 +150,7 @@ def explain_merge(model: Model, diagnostic) -> None:
         diagnostic, message=f"{diagnostic.message}; cause: {trace_text(model, losses, 'at the merge')}{fixes}")
 
 
-def trace(model: Model, output: Row, differing: list[int]) -> list[Loss]:
+def trace(model: AnalyzedModel, output: Row, differing: list[int]) -> list[Loss]:
     """The flooring layers on the path to `output` along the differing axes, with their shares."""
     path = model.ancestors(output.name)
     rows = [row for row in model.analysis.rows if row.name in path]
@@ -172,7 +172,7 @@ def trace(model: Model, output: Row, differing: list[int]) -> list[Loss]:
     return losses
 
 
-def scale_after(model: Model, later: list[Row], axis: int) -> tuple[Fraction, Fraction, list[Row]]:
+def scale_after(model: AnalyzedModel, later: list[Row], axis: int) -> tuple[Fraction, Fraction, list[Row]]:
     """Up- and downsampling factors of the later rows along one axis: every growth (a transposed
     convolution's 3 -> 7 too), and the exact integer divisions."""
     up, down, uppers = Fraction(1), Fraction(1), []
@@ -209,7 +209,7 @@ def number(value: Fraction) -> str:
     return str(value.numerator) if value.denominator == 1 else f"{float(value):.3g}"
 
 
-def trace_text(model: Model, losses: list[Loss], where: str = "at the output") -> str:
+def trace_text(model: AnalyzedModel, losses: list[Loss], where: str = "at the output") -> str:
     parts = []
     for loss in losses:
         row = loss.row
@@ -233,7 +233,7 @@ def trace_text(model: Model, losses: list[Loss], where: str = "at the output") -
     return "; ".join(parts)
 
 
-def fixes_text(model: Model, output: Row, losses: list[Loss], before, after, differing: list[int],
+def fixes_text(model: AnalyzedModel, output: Row, losses: list[Loss], before, after, differing: list[int],
                match_input: bool = True) -> str:
     fixes = []
     sizes = lossless_inputs(model, output, differing, match_input)
@@ -248,7 +248,7 @@ def fixes_text(model: Model, output: Row, losses: list[Loss], before, after, dif
     return "; or ".join(fixes)
 
 
-def edge_fix(model: Model, before, after, differing: list[int]) -> str:
+def edge_fix(model: AnalyzedModel, before, after, differing: list[int]) -> str:
     """The padding (or cropping) layer that brings the output back to the input's size."""
     count = len(before)
     pairs = []
@@ -268,7 +268,7 @@ def edge_fix(model: Model, before, after, differing: list[int]) -> str:
     return f"a {kind}{count}D({argument}) at the end ({change})"
 
 
-def lossless_inputs(model: Model, output: Row, differing: list[int], match_input: bool) -> list[str]:
+def lossless_inputs(model: AnalyzedModel, output: Row, differing: list[int], match_input: bool) -> list[str]:
     """The nearest model input sizes, below and above, for which nothing is lost (and out == in)."""
     found = model.model_input(output)
     if found is None:
@@ -278,12 +278,12 @@ def lossless_inputs(model: Model, output: Row, differing: list[int], match_input
     return [format_input(model, shape, differing, n) for n in sizes]
 
 
-def spatial_positions(model: Model, rank: int) -> list[int]:
+def spatial_positions(model: AnalyzedModel, rank: int) -> list[int]:
     """Indices of the spatial axes in a batch-first shape of this rank."""
     return list(range(2, rank)) if model.layout == "channels_first" else list(range(1, rank - 1))
 
 
-def with_size(model: Model, shape, differing: list[int], size: int) -> tuple:
+def with_size(model: AnalyzedModel, shape, differing: list[int], size: int) -> tuple:
     positions = spatial_positions(model, len(shape))
     changed = list(shape)
     for j in differing:
@@ -291,11 +291,11 @@ def with_size(model: Model, shape, differing: list[int], size: int) -> tuple:
     return tuple(changed)
 
 
-def format_input(model: Model, shape, differing: list[int], size: int) -> str:
+def format_input(model: AnalyzedModel, shape, differing: list[int], size: int) -> str:
     return "[" + ", ".join("null" if d is None else str(d) for d in with_size(model, shape, differing, size)[1:]) + "]"
 
 
-def nearest(model: Model, output: str, input_name: str, shape, differing: list[int],
+def nearest(model: AnalyzedModel, output: str, input_name: str, shape, differing: list[int],
             match_input: bool) -> list[int]:
     """The nearest input sizes below and above (searched alternately, nearest first) that lose nothing."""
     start = spatial(shape, model.layout)[differing[0]]
@@ -317,7 +317,7 @@ def nearest(model: Model, output: str, input_name: str, shape, differing: list[i
     return sorted(found.values())
 
 
-def lossless(candidate: Model, output: str, differing: list[int], size: int, match_input: bool) -> bool:
+def lossless(candidate: AnalyzedModel, output: str, differing: list[int], size: int, match_input: bool) -> bool:
     if any(d.severity is Severity.ERROR and d.code != "SC104" for d in candidate.diagnostics):
         return False
     row = candidate.rows.get(output)
@@ -331,7 +331,7 @@ def lossless(candidate: Model, output: str, differing: list[int], size: int, mat
     return not match_input or all(after[j] == size for j in differing)
 
 
-def tiling_fix(model: Model, row: Row, output: Row) -> str | None:
+def tiling_fix(model: AnalyzedModel, row: Row, output: Row) -> str | None:
     """The first argument change that makes the flooring layer tile ('same', ceil_mode), with the new output."""
     layer = row.spec.layer if row.spec else None
     if layer is None:

@@ -11,8 +11,8 @@ per time step is what transformers and seq2seq decoders mean.
 
 from __future__ import annotations
 
+from shapecalc.checks.analyzed import AnalyzedModel
 from shapecalc.codes import INFO, Code
-from shapecalc.diagnose.model import Model
 from shapecalc.shapes import format_shape
 
 SC301 = Code("SC301", INFO, "Dense (PyTorch Linear) on a feature map of rank >= 4: it acts on the last axis only",
@@ -31,7 +31,7 @@ def flatten_hint(framework: str, rank: int) -> str:
     return f"Flatten (or GlobalAveragePooling{spatial}D)" if 1 <= spatial <= 3 else "Flatten"
 
 
-def run(model: Model) -> None:
+def run(model: AnalyzedModel) -> None:
     dense = DENSE_TYPES.get(model.framework, set())
     for row in model.analysis.rows:
         if row.type not in dense or not row.input_shapes or len(row.input_shapes[0]) < FEATURE_MAP_RANK:

@@ -14,15 +14,15 @@ than the window (s > k) skips s - k pixels between every two windows (SC302).
 
 from __future__ import annotations
 
-from shapecalc.codes import INFO, WARNING, Code
-from shapecalc.diagnose.model import (
-    Model,
+from shapecalc.checks.analyzed import (
+    AnalyzedModel,
     plural,
     real_losses,
     try_layer,
     unit_names,
     window_label,
 )
+from shapecalc.codes import INFO, WARNING, Code
 from shapecalc.layers.base import Layer, Why
 from shapecalc.model import Row
 from shapecalc.shapes import Axis
@@ -32,7 +32,7 @@ SC201 = Code("SC201", WARNING, "pixels dropped by flooring: the windows do not t
 SC302 = Code("SC302", INFO, "stride larger than the window: some pixels are never read")
 
 
-def run(model: Model) -> None:
+def run(model: AnalyzedModel) -> None:
     for row in model.analysis.rows:
         losses = real_losses(model, row)
         if losses:
@@ -46,7 +46,7 @@ def sizes_text(values: list) -> str:
     return "x".join("None" if v is None else str(v) for v in values)
 
 
-def floor_message(model: Model, row: Row, losses: list[tuple[int, Axis, int]]) -> str:
+def floor_message(model: AnalyzedModel, row: Row, losses: list[tuple[int, Axis, int]]) -> str:
     count = len(row.axes)
     window_axes = [axis for axis in row.axes if axis.span]
     before = sizes_text([axis.input for axis in window_axes])
@@ -68,7 +68,7 @@ def floor_message(model: Model, row: Row, losses: list[tuple[int, Axis, int]]) -
     return message + (f". Fix: {'; or '.join(fixes)}" if fixes else "")
 
 
-def floor_fixes(model: Model, row: Row, losses: list[tuple[int, Axis, int]]) -> list[str]:
+def floor_fixes(model: AnalyzedModel, row: Row, losses: list[tuple[int, Axis, int]]) -> list[str]:
     """Changes to this layer that make its windows tile the input, each checked by recomputing it."""
     fixes = []
     layer = row.spec.layer if row.spec else None

@@ -81,7 +81,7 @@ class Budget:
 
 
 @dataclass
-class Model:
+class AnalyzedModel:
     """An Analysis and the spec it came from, with the lookups the passes need."""
 
     analysis: Analysis
@@ -93,7 +93,7 @@ class Model:
     budget: Budget = field(default_factory=Budget, repr=False)  # shared by every hint search of a run
 
     @classmethod
-    def of(cls, analysis: Analysis, spec: ModelSpec) -> Model:
+    def of(cls, analysis: Analysis, spec: ModelSpec) -> AnalyzedModel:
         return cls(analysis, spec, list(analysis.diagnostics), {row.name: row for row in analysis.rows},
                    budget=Budget(len(spec.layers)))
 
@@ -198,7 +198,7 @@ class Model:
         return names[0], (self.spec.batch, *self.spec.inputs[names[0]])
 
 
-def trailing_padding(model: Model, row: Row, index: int, count: int) -> int:
+def trailing_padding(model: AnalyzedModel, row: Row, index: int, count: int) -> int:
     """Pixels a padding layer right before `row` added at the far end of spatial axis `index`."""
     source = model.source_row(row)
     if source is None or source.type not in PADDING_TYPES.get(model.framework, set()) or not source.input_shapes:
@@ -231,7 +231,7 @@ def _written_high_pad(padding: object, index: int, count: int, framework: str) -
     return entry[1] if isinstance(entry, list | tuple) and len(entry) == 2 else None
 
 
-def real_losses(model: Model, row: Row) -> list[tuple[int, Axis, int]]:
+def real_losses(model: AnalyzedModel, row: Row) -> list[tuple[int, Axis, int]]:
     """(axis index, axis, real pixels lost) for each window axis of `row` that drops input pixels.
 
     A window narrower than its stride skips pixels everywhere (SC302), so its
@@ -274,7 +274,7 @@ def try_layer(layer: Layer, inputs: list[Shape], why: Why | None = None, update:
 
 def reanalyze(
     spec: ModelSpec, inputs: dict[str, tuple] | None = None, replace: tuple[LayerSpec, Layer] | None = None
-) -> Model | None:
+) -> AnalyzedModel | None:
     """The engine's analysis of a modified copy: other input sizes, or one layer with other arguments."""
     from shapecalc.engine import analyze
 
@@ -287,4 +287,4 @@ def reanalyze(
         analysis = analyze(changed)
     except InvalidModel:
         return None
-    return Model.of(analysis, changed)
+    return AnalyzedModel.of(analysis, changed)
