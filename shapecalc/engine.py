@@ -23,6 +23,7 @@ from shapecalc.costs.macs import total as total_macs
 from shapecalc.diagnostics import Diagnostic
 from shapecalc.gcpause import paused_gc
 from shapecalc.layers.base import Params, Why
+from shapecalc.layers.naming import REUSE_TYPE, is_reuse, name_layers
 from shapecalc.model import (
     INPUT_TYPE,
     Analysis,
@@ -42,7 +43,6 @@ SC104 = Code("SC104", ERROR, "an `expect` assertion failed",
              "an `expect` assertion failed; when pixels were lost to flooring, the message names the layers")
 SC210 = Code("SC210", WARNING, "a layer no model output depends on: Keras leaves it out of the model")
 
-REUSE_TYPE = "Reuse"
 
 
 @dataclass(slots=True)
@@ -82,40 +82,6 @@ def analyze(spec: ModelSpec) -> Analysis:
         nodes = build_graph(spec)
         order = evaluation_order(spec, nodes)
         return _Walker(spec, nodes).run(order)
-
-
-def is_reuse(layer: LayerSpec) -> bool:
-    return layer.type_name == REUSE_TYPE
-
-
-def name_layers(spec: ModelSpec) -> None:
-    """Keras's fresh-session auto names: conv2d, conv2d_1, ... in the order layers are written.
-
-    A Reuse entry creates no layer, so it takes no auto name: its node is
-    named by its `name:` key, or by a key no `inputs:` would write.
-    """
-    counters: dict[str, int] = {}
-    for layer in spec.layers:
-        if is_reuse(layer):
-            layer.name = layer.keys.name or f"{layer.layer.layer} (call at layers[{layer.index}])"  # type: ignore[attr-defined]
-            continue
-        layer.name = _take_name(layer, counters)
-
-
-def _take_name(layer: LayerSpec, counters: dict[str, int]) -> str:
-    """Keras's order: a wrapper's inner layers are made first; unnamed sublayers appear when a layer builds."""
-    for inner in layer.layer.inner_layers():
-        inner.name = _take_name(inner, counters)
-    name = layer.keys.name or _next_name(type(layer.layer).name_prefix(), counters)
-    for prefix in type(layer.layer).built_sublayers:
-        _next_name(prefix, counters)
-    return name
-
-
-def _next_name(prefix: str, counters: dict[str, int]) -> str:
-    count = counters.get(prefix, 0)
-    counters[prefix] = count + 1
-    return prefix if count == 0 else f"{prefix}_{count}"
 
 
 def build_graph(spec: ModelSpec) -> dict[str, Node]:

@@ -25,6 +25,8 @@ from shapecalc.reading.document import DocPath
 BLOCK_KEYS = ("params", "inputs", "output", "layers")
 USE_KEYS = ("name", "inputs", "repeat")  # what a use writes besides the block's parameters
 REPEAT_INDEX = "i"
+PLACEHOLDER = "\x00"  # starts a reference to an entry not yet named: "\x00<index>", or "\x00in" for the model input
+MODEL_INPUT = PLACEHOLDER + "in"
 MAX_NESTING = 32  # blocks within blocks; deeper than any real architecture
 _IDENTIFIER = re.compile(r"[A-Za-z_]\w{0,63}\Z")
 

@@ -28,8 +28,14 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from shapecalc.blocks.definitions import REPEAT_INDEX, USE_KEYS, Block, entry_type
-from shapecalc.blocks.stage import MODEL_INPUT, PLACEHOLDER
+from shapecalc.blocks.definitions import (
+    MODEL_INPUT,
+    PLACEHOLDER,
+    REPEAT_INDEX,
+    USE_KEYS,
+    Block,
+    entry_type,
+)
 from shapecalc.blocks.substitute import Substituter, SubstitutionError
 from shapecalc.reading.document import DocPath
 

@@ -21,12 +21,10 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from shapecalc.blocks.definitions import MODEL_INPUT, PLACEHOLDER
 from shapecalc.diagnostics import Diagnostic
 from shapecalc.gcpause import paused_gc
 from shapecalc.reading.document import DocPath, Document, Position
-
-PLACEHOLDER = "\x00"  # starts a reference to an entry not yet named: "\x00<index>", or "\x00in" for the model input
-MODEL_INPUT = PLACEHOLDER + "in"
 
 
 class BlockErrors(Exception):
@@ -168,7 +166,7 @@ def attach(spec: Any) -> None:
 
 
 def _name_placeholders(spec: Any, instances: list[Any]) -> None:
-    from shapecalc.engine import name_layers
+    from shapecalc.layers.naming import name_layers
 
     name_layers(spec)  # the engine names them again the same way
     by_index = {layer.index: layer.name for layer in spec.layers}

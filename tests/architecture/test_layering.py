@@ -22,7 +22,7 @@ STAGES: list[tuple[str, ...]] = [
     ("shapecalc.reading",),
     ("shapecalc.model",),
     ("shapecalc.layers",),
-    ("shapecalc.validate",),
+    ("shapecalc.validate", "shapecalc.blocks"),  # blocks: expanded before validation, annotated after naming
     ("shapecalc.engine",),
     ("shapecalc.checks",),
     ("shapecalc.render", "shapecalc.resample"),
