@@ -27,19 +27,24 @@ app = typer.Typer(
     no_args_is_help=True,
     pretty_exceptions_enable=False,
     rich_markup_mode=None,
+    context_settings={"help_option_names": ["-h", "--help"]},
 )
 
 
 def _version(value: bool) -> None:
     if value:
-        print(f"shapecalc {__version__}")
+        import os
+
+        import shapecalc
+
+        print(f"shapecalc {__version__} from {os.path.dirname(os.path.abspath(shapecalc.__file__))}")
         raise typer.Exit(0)
 
 
 @app.callback()
 def _root(
     version: Annotated[
-        bool, typer.Option("--version", callback=_version, is_eager=True, help="Print the version and exit.")
+        bool, typer.Option("--version", callback=_version, is_eager=True, help="Print the version and where shapecalc is installed, and exit.")
     ] = False,
 ) -> None:
     """What shape comes out of this layer, and why?"""

@@ -70,6 +70,7 @@ REGISTRY: dict[str, str] = {
     "SC201": "shapecalc.checks.floor_loss",
     "SC202": "shapecalc.checks.lost_pixels",
     "SC210": "shapecalc.engine",
+    "SC220": "shapecalc.checks.suppress",
     "SC301": "shapecalc.checks.dense_rank",
     "SC302": "shapecalc.checks.floor_loss",
 }

@@ -8,8 +8,8 @@ marked `fast` in commands/table.py are parsed here, from the same table, when
 their arguments take the simple forms: positionals, flags, choices among
 the listed values and plain decimal integers, e.g.
 
-    summarize FILE [--format|-f table|json] [--depth N]
-    check FILE... [--strict] [--format|-f text|github]
+    summarize FILE [--format|-f table|json] [--depth N] [--ignore CODES] [--select CODES]
+    check FILE... [--strict] [--format|-f text|github] [--ignore CODES] [--select CODES]
 
 Anything else (help, other commands, unknown options, bad values) goes to the
 typer app in `cli.py`, which owns the documented interface and its errors.
@@ -39,6 +39,13 @@ def parse_options(args: list[str], params: tuple[Param, ...]) -> tuple[list[str]
             positionals.append(arg)
         elif param.kind == "flag" and not equals:
             options[param.name] = True
+        elif param.kind == "str" and param.many:
+            if not equals:
+                index += 1
+                if index >= len(args):
+                    return None
+                inline = args[index]
+            options[param.name] = [*(options[param.name] or ()), inline]
         elif param.kind in ("choice", "int"):
             if not equals:
                 index += 1

@@ -4,34 +4,49 @@ from __future__ import annotations
 
 import sys
 
-from shapecalc.commands.pipeline import analyze_path, report_internal_error
+from shapecalc.commands.pipeline import accepted, analyze_path, report_internal_error
 from shapecalc.diagnostics import Diagnostic
 from shapecalc.render.github import github_line
 from shapecalc.render.text import diagnostic_line
 
 
-def run(paths: list[str], strict: bool, output_format: str) -> int:
+def run(paths: list[str], strict: bool, output_format: str, ignore: list[str] | None = None,
+        select: list[str] | None = None) -> int:
     """Check every file (a broken one does not stop the rest); the worst exit code wins."""
-    found, worst = check_all(paths, strict)
+    from shapecalc.commands.options import codes_option
+
+    accepting = (codes_option(ignore, "--ignore"), codes_option(select, "--select"))
+    if None in accepting:
+        return 2
+    found, worst = check_all(paths, strict, accepting)
     found.sort(key=Diagnostic.sort_key)
     render = github_line if output_format == "github" else diagnostic_line
     sys.stdout.write("".join(render(d) + "\n" for d in found))
     return worst
 
 
-def check_files(paths: list[str], strict: bool) -> tuple[list[Diagnostic], int]:
+Accepting = tuple[tuple[str, ...], tuple[str, ...]]  # (--ignore, --select) codes
+
+
+def check_files(paths: list[str], strict: bool, accepting: Accepting = ((), ())) -> tuple[list[Diagnostic], int]:
     """The diagnostics of `paths`, one after the other, and the worst exit code among them."""
+    from shapecalc.commands.config import ConfigError
+
     worst = 0
     found: list[Diagnostic] = []
     for path in paths:
         try:
-            outcome = analyze_path(path)
+            outcome, file_strict = accepted(analyze_path(path), *accepting, strict)
+        except ConfigError as error:
+            sys.stderr.write(f"{error}\n")
+            worst = 2
+            continue
         except Exception as error:  # a bug in shapecalc must not cost the other files their check
             report_internal_error(path, error)
             worst = 2
             continue
         found.extend(outcome.diagnostics)
-        worst = max(worst, outcome.exit_code(strict))
+        worst = max(worst, outcome.exit_code(file_strict))
     return found, worst
 
 
@@ -39,7 +54,7 @@ def check_files(paths: list[str], strict: bool) -> tuple[list[Diagnostic], int]:
 PARALLEL_FROM = 12
 
 
-def check_all(paths: list[str], strict: bool) -> tuple[list[Diagnostic], int]:
+def check_all(paths: list[str], strict: bool, accepting: Accepting = ((), ())) -> tuple[list[Diagnostic], int]:
     """Like `check_files`, but on several cores when there are many files (as linters do with -j).
 
     The work is split by forking after start-up, so the children share the
@@ -49,17 +64,17 @@ def check_all(paths: list[str], strict: bool) -> tuple[list[Diagnostic], int]:
     """
     workers = _worker_count(len(paths))
     if workers == 1:
-        return check_files(paths, strict)
-    found, worst = check_files(paths[:1], strict)  # warms the shared modules once, before the fork
+        return check_files(paths, strict, accepting)
+    found, worst = check_files(paths[:1], strict, accepting)  # warms the shared modules once, before the fork
     rest = paths[1:]
-    children = [_fork_worker(rest[index::workers], strict) for index in range(1, workers)]
-    mine, mine_worst = check_files(rest[0::workers], strict)
+    children = [_fork_worker(rest[index::workers], strict, accepting) for index in range(1, workers)]
+    mine, mine_worst = check_files(rest[0::workers], strict, accepting)
     found.extend(mine)
     worst = max(worst, mine_worst)
     for index, child in enumerate(children, start=1):
         result = _collect(child)
         if result is None:
-            result = check_files(rest[index::workers], strict)
+            result = check_files(rest[index::workers], strict, accepting)
         found.extend(result[0])
         worst = max(worst, result[1])
     return found, worst
@@ -77,7 +92,7 @@ def _worker_count(files: int) -> int:
     return max(1, min(cores, files // (PARALLEL_FROM // 2)))
 
 
-def _fork_worker(paths: list[str], strict: bool) -> tuple[int, int] | None:
+def _fork_worker(paths: list[str], strict: bool, accepting: Accepting) -> tuple[int, int] | None:
     """Start a child that checks `paths`; (pid, read end of its pipe), or None if fork failed."""
     import marshal
     import os
@@ -93,7 +108,7 @@ def _fork_worker(paths: list[str], strict: bool) -> tuple[int, int] | None:
     status = 1
     try:  # the child: never returns into the caller's code
         os.close(read_end)
-        found, worst = check_files(paths, strict)
+        found, worst = check_files(paths, strict, accepting)
         rows = [(d.code, d.message, d.layer, d.line, d.column, d.path) for d in found]
         payload = marshal.dumps((rows, worst))
         with os.fdopen(write_end, "wb") as pipe:

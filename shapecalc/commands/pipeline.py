@@ -67,3 +67,33 @@ def analyze_path(path: str) -> Outcome:
     except (InvalidModel, BlockErrors) as errors:
         found = once(annotate(errors.diagnostics, spec) if spec is not None else errors.diagnostics)
         return Outcome(path, None, sorted(translated + found, key=Diagnostic.sort_key))
+
+
+def accepted(outcome: Outcome, ignore: tuple[str, ...] = (), select: tuple[str, ...] = (),
+             strict: bool = False) -> tuple[Outcome, bool]:
+    """The outcome without the diagnostics the user has accepted (comments, --ignore/--select, configuration),
+    and whether warnings fail (--strict, or `strict = true` in the configuration). See checks/suppress.py."""
+    from shapecalc.checks.suppress import apply, read_comments
+    from shapecalc.commands.config import config_for
+
+    policy = config_for(outcome.path).policy_for(outcome.path, ignore, select, strict)
+    if outcome.analysis is None:
+        outcome.problems = apply(outcome.problems, [], policy, {}, outcome.path)
+        return outcome, policy.strict
+    comments = read_comments(_model_text(outcome.path))
+    if comments or policy.ignore or policy.select or policy.strict:
+        layer_lines = {row.name: row.line for row in outcome.analysis.rows}
+        outcome.analysis.diagnostics = apply(outcome.analysis.diagnostics, comments, policy, layer_lines, outcome.path)
+    return outcome, policy.strict
+
+
+def _model_text(path: str) -> str:
+    """The text of a YAML/JSON model file, for its comments ("" for an archive or an unreadable path)."""
+    try:
+        with open(path, "rb") as handle:
+            data = handle.read()
+    except OSError:
+        return ""
+    if b"shapecalc:" not in data or data.startswith(b"PK"):
+        return ""
+    return data.decode("utf-8", errors="replace")

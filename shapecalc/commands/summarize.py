@@ -4,17 +4,28 @@ from __future__ import annotations
 
 import sys
 
-from shapecalc.commands.pipeline import analyze_path, report_internal_error
+from shapecalc.commands.pipeline import accepted, analyze_path, report_internal_error
 from shapecalc.render.terminal import wants_colour
 
 RICH_ROWS = 1_000  # Rich lays out 5,000 rows in 1.5 s; past this a terminal gets the plain table
 
 
-def run(path: str, output_format: str, depth: int | None = None) -> int:
+def run(path: str, output_format: str, depth: int | None = None, ignore: list[str] | None = None,
+        select: list[str] | None = None) -> int:
     """Summarize one file; `depth` folds the table's rows below it into their block instances (the JSON
-    keeps every layer, with its block path)."""
+    keeps every layer, with its block path). Diagnostics the user accepted (`# shapecalc: ignore`,
+    --ignore/--select, `[tool.shapecalc]`) are left out of every output."""
+    from shapecalc.commands.config import ConfigError
+    from shapecalc.commands.options import codes_option
+
+    accepting = (codes_option(ignore, "--ignore"), codes_option(select, "--select"))
+    if None in accepting:
+        return 2
     try:
-        outcome = analyze_path(path)
+        outcome, _ = accepted(analyze_path(path), *accepting)  # summarize fails on errors only
+    except ConfigError as error:
+        sys.stderr.write(f"{error}\n")
+        return 2
     except Exception as error:
         if output_format != "json":
             raise  # the entry point reports it in one line

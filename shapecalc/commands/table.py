@@ -19,7 +19,8 @@ class Param:
     """One argument (no flags) or option (flags) of a command, as the user writes it.
 
     `kind` is "str", "int", "float", "flag" (a boolean switch) or "choice" (one of `choices`);
-    `many` takes one or more values (arguments only); `minimum` bounds an int option.
+    `many` takes one or more values (an argument: every positional; an option: given again, each value kept);
+    `minimum` bounds an int option.
     """
 
     __slots__ = ("name", "kind", "help", "flags", "default", "choices", "many", "minimum")
@@ -58,6 +59,10 @@ class Command:
 
 
 MODEL_FILE = "Model file (YAML or JSON)."
+IGNORE = Param("ignore", "str", "Leave out these codes or prefixes (SC302, SC2); repeatable, comma-separated.",
+               ("--ignore",), None, many=True)
+SELECT = Param("select", "str", "Report only these codes or prefixes (SC1, SC201); repeatable, comma-separated.",
+               ("--select",), None, many=True)
 
 COMMANDS: dict[str, Command] = {command.name: command for command in (
     Command(
@@ -69,6 +74,8 @@ COMMANDS: dict[str, Command] = {command.name: command for command in (
                   "table", ("table", "json")),
             Param("depth", "int", "Fold layers deeper than N into one row per block instance.", ("--depth",), None,
                   minimum=1),
+            IGNORE,
+            SELECT,
         ),
         fast=True,
     ),
@@ -80,6 +87,8 @@ COMMANDS: dict[str, Command] = {command.name: command for command in (
             Param("strict", "flag", "Warnings fail too (exit 1).", ("--strict",), False),
             Param("output_format", "choice", "text (path:line:col) or github (Actions annotations).",
                   ("--format", "-f"), "text", ("text", "github")),
+            IGNORE,
+            SELECT,
         ),
         fast=True,
     ),

@@ -23,8 +23,11 @@ SPEC = "specs/denoiser_24.yaml"
 
 EXAMPLES: dict[str, list[list[str]]] = {
     "summarize": [[SPEC], [SPEC, "-f", "json"], ["--format=json", SPEC], [SPEC, "--format", "xml"], [],
-                  [SPEC, "--depth", "1"], [SPEC, "--depth=2"], [SPEC, "--depth", "0"], [SPEC, "--depth", "x"]],
-    "check": [[SPEC, SPEC], ["--strict", SPEC], [SPEC, "--format", "github"], ["/nonexistent.yaml"]],
+                  [SPEC, "--depth", "1"], [SPEC, "--depth=2"], [SPEC, "--depth", "0"], [SPEC, "--depth", "x"],
+                  [SPEC, "--ignore", "SC2"], [SPEC, "--select=SC202", "-f", "json"]],
+    "check": [[SPEC, SPEC], ["--strict", SPEC], [SPEC, "--format", "github"], ["/nonexistent.yaml"],
+              [SPEC, "--ignore", "SC202", "--ignore=SC201"], [SPEC, "--select", "SC2,SC3"], [SPEC, "--ignore", "X9"],
+              [SPEC, "--ignore"]],
     "resample": [["[[1, 2], [3, 4]]", "--size", "3"], ["[1, 2]", "--compare"], ["[1]", "--size", "x"]],
     "explain": [[SPEC, "--layer", "max_pooling2d_2"], [SPEC, "-l", "nothing"]],
     "convert": [["/nonexistent.json"], [SPEC, "-o", "/nonexistent/dir/out.yaml"]],
