@@ -16,6 +16,7 @@ from shapecalc.codes import ERROR, Code
 from shapecalc.diagnostics import Diagnostic
 from shapecalc.gcpause import paused_gc
 from shapecalc.layers.base import Layer
+from shapecalc.layers.spelling import plain_type_name
 from shapecalc.model import DimSpec, InvalidModel, LayerKeys, LayerSpec, ModelSpec, ShapeSpec
 from shapecalc.reading import DocPath, Document
 
@@ -237,6 +238,7 @@ class _Validator:
         if form is None:
             return None
         type_name, raw_args, args_path = form
+        type_name = plain_type_name(type_name)  # `nn.Conv2d` as pasted from code
         cls = self.lookup(framework, type_name)
         if cls is None:
             self.unknown_type(type_name, framework, path)

@@ -41,6 +41,7 @@ def analyze_path(path: str) -> Outcome:
     from shapecalc.blocks.stage import BlockErrors, annotate, attach, expand_document, once
     from shapecalc.engine import analyze
     from shapecalc.kerasfile import read_document
+    from shapecalc.layers.spelling import canonical_framework
     from shapecalc.model import InvalidModel
     from shapecalc.reading import SourceError
     from shapecalc.validate import MAX_LAYERS, load_model
@@ -49,6 +50,7 @@ def analyze_path(path: str) -> Outcome:
     translated: list[Diagnostic] = []  # layers of a Keras file we could not read (the rest is still analysed)
     try:
         document = read_document(path)  # our YAML/JSON, or a Keras file translated into it
+        canonical_framework(document.data)  # `framework: torch` is pytorch
         translated = list(getattr(document, "problems", []))
         document = expand_document(document, MAX_LAYERS)
         spec = load_model(document)
