@@ -19,7 +19,7 @@ keras = pytest.importorskip("keras")
 
 from shapecalc.commands.pipeline import analyze_path  # noqa: E402
 from shapecalc.render.summary import connected_text  # noqa: E402
-from tests.differential.keras_reference import _connections, shape_of  # noqa: E402
+from tests.differential.keras_applications import keras_rows  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -30,14 +30,6 @@ SPECS = [
     ("mobilenet_v3_small.yaml", "MobileNetV3Small", (2_554_968, 12_112), "mobilenet_v3.py", "small"),
     ("mobilenet_v3_large.yaml", "MobileNetV3Large", (5_507_432, 24_400), "mobilenet_v3.py", "large"),
 ]
-
-
-def keras_rows(model: object) -> list[tuple]:
-    """(name, type, output shape, params, "Connected to") per row of Keras's own summary."""
-    relevant = [node for nodes in model._nodes_by_depth.values() for node in nodes]  # type: ignore[attr-defined]
-    return [(layer.name, type(layer).__name__, shape_of(layer.output),
-             layer.count_params() if hasattr(layer, "count_params") else 0,  # an operation (x + 3.0) has no weights
-             _connections(layer, relevant)) for layer in model._operations]  # type: ignore[attr-defined]
 
 
 @pytest.mark.parametrize(("spec", "constructor", "figures"), [row[:3] for row in SPECS], ids=[row[1] for row in SPECS])

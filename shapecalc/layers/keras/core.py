@@ -10,7 +10,7 @@ around without parameters; Reshape keeps the element count and infers one
 from __future__ import annotations
 
 import re
-from typing import ClassVar
+from typing import ClassVar, Literal
 
 from shapecalc.arguments.declarative import Aliased
 from shapecalc.arguments.types import (
@@ -41,6 +41,7 @@ class Dense(WeightSettings, Layer):
     use_bias: bool = True
     lora_rank: PositiveInt | None = None
     lora_alpha: float | None = None
+    quantization_config: Literal[None] = None  # in every Keras config; a quantized layer's weights are not counted here
 
     def check(self) -> None:
         check_activation(self.activation)
@@ -213,6 +214,7 @@ class EinsumDense(WeightSettings, Layer):
     bias_axes: str | None = None
     lora_rank: PositiveInt | None = None
     lora_alpha: float | None = None
+    quantization_config: Literal[None] = None  # in every Keras config; a quantized layer's weights are not counted here
 
     def specs(self) -> tuple[str, str, str, bool]:
         """(input, kernel, output) axis letters and whether "..." leads the input and output."""

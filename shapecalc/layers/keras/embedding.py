@@ -8,6 +8,8 @@ factors of input_dim*r and r*output_dim are added.
 
 from __future__ import annotations
 
+from typing import Literal
+
 from shapecalc.arguments.types import ArgumentError, PositiveInt, Setting
 from shapecalc.layers.base import Layer, Params, Why
 from shapecalc.shapes import Shape
@@ -36,6 +38,7 @@ class Embedding(Layer):
     input_length: PositiveInt | None = None  # deprecated in Keras 3: accepted and ignored
     lora_rank: PositiveInt | None = None
     lora_alpha: float | None = None
+    quantization_config: Literal[None] = None  # in every Keras config; a quantized layer's weights are not counted here
 
     def check(self) -> None:
         if self.lora_rank is not None and self.embeddings_constraint is not None:
