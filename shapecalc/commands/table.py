@@ -70,7 +70,7 @@ COMMANDS: dict[str, Command] = {command.name: command for command in (
         "shapecalc.commands.summarize:run",
         (
             Param("file", "str", MODEL_FILE),
-            Param("output_format", "choice", "table (Keras-style) or json (SPEC §3).", ("--format", "-f"),
+            Param("output_format", "choice", "table (Keras-style) or json (one document: layers, totals, diagnostics).", ("--format", "-f"),
                   "table", ("table", "json")),
             Param("depth", "int", "Fold layers deeper than N into one row per block instance.", ("--depth",), None,
                   minimum=1),

@@ -21,7 +21,7 @@ def read_document(path: str) -> Document:
     """The model file at `path` as a Document of our format; every failure is a SourceError or InvalidModel."""
     from shapecalc.reading import parse_bytes, read_file
 
-    head = _first_bytes(path)
+    head = b"" if path == "-" else _first_bytes(path)  # standard input is read once, as YAML or JSON
     if head.startswith((b"PK\x03\x04", b"PK\x05\x06")):
         from shapecalc.kerasfile.archive import read_config
 

@@ -34,8 +34,19 @@ def read_file(path: str) -> Document:
     return parse_bytes(raw, path)
 
 
+STDIN = "-"  # the path that means standard input, as in most command-line tools
+
+
 def _read_bytes(path: str) -> bytes:
-    """The file's bytes, refusing what is not a regular file of sane size (a pipe would hang)."""
+    """The file's bytes, refusing what is not a regular file of sane size (a pipe would hang);
+    `-` is standard input, read up to the same size limit."""
+    if path == STDIN:
+        import sys
+
+        raw = sys.stdin.buffer.read(MAX_FILE_BYTES + 1) if sys.stdin is not None else b""
+        if len(raw) > MAX_FILE_BYTES:
+            raise _too_large()
+        return raw
     try:
         info = os.stat(path)
         if stat.S_ISDIR(info.st_mode):
