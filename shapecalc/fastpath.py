@@ -9,7 +9,7 @@ their arguments take the simple forms: positionals, flags, choices among
 the listed values and plain decimal integers, e.g.
 
     summarize FILE [--format|-f table|json] [--depth N] [--ignore CODES] [--select CODES]
-    check FILE... [--strict] [--format|-f text|github] [--ignore CODES] [--select CODES]
+    check FILE... [--strict] [--format|-f text|github] [--ignore CODES] [--select CODES] [--exclude GLOB]
 
 Anything else (help, other commands, unknown options, bad values) goes to the
 typer app in `cli.py`, which owns the documented interface and its errors.

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sys
 
 from shapecalc.commands.pipeline import accepted, analyze_path, report_internal_error
@@ -11,13 +12,17 @@ from shapecalc.render.text import diagnostic_line
 
 
 def run(paths: list[str], strict: bool, output_format: str, ignore: list[str] | None = None,
-        select: list[str] | None = None) -> int:
-    """Check every file (a broken one does not stop the rest); the worst exit code wins."""
+        select: list[str] | None = None, exclude: list[str] | None = None) -> int:
+    """Check every file (a broken one does not stop the rest), a folder's model files too; the worst exit code wins."""
     from shapecalc.commands.options import codes_option
 
     accepting = (codes_option(ignore, "--ignore"), codes_option(select, "--select"))
     if None in accepting:
         return 2
+    if exclude or any(os.path.isdir(path) for path in paths):
+        from shapecalc.commands.discover import expand
+
+        paths = expand(paths, exclude)
     found, worst = check_all(paths, strict, accepting)
     found.sort(key=Diagnostic.sort_key)
     render = github_line if output_format == "github" else diagnostic_line
