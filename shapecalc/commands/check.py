@@ -86,9 +86,16 @@ def check_all(paths: list[str], strict: bool, accepting: Accepting = ((), ())) -
 
 
 def _worker_count(files: int) -> int:
+    """How many processes share the files: SHAPECALC_JOBS=N asks for exactly N (1: no fork at all);
+    otherwise one per core, once there are enough files to pay for a fork."""
     import os
 
-    if files < PARALLEL_FROM or not hasattr(os, "fork") or os.environ.get("SHAPECALC_JOBS") == "1":
+    if not hasattr(os, "fork"):
+        return 1
+    requested = os.environ.get("SHAPECALC_JOBS", "")
+    if requested.isdigit() and int(requested) >= 1:
+        return max(1, min(int(requested), files - 1))  # the first file is checked before any fork
+    if files < PARALLEL_FROM:
         return 1
     try:
         cores = len(os.sched_getaffinity(0))

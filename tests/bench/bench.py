@@ -1,9 +1,10 @@
 """Benchmark: shapecalc as whole processes against the import floor, Keras and torchinfo, and at scale.
 
-Run:  python tests/bench/bench.py [--runs 7] [--skip-peers] [--skip-scale]
+Run:  python tests/bench/bench.py [--runs 7] [--skip-peers] [--skip-scale] [--check]
 
 Every figure is the median of several cold runs after one warm-up. Budgets
-(reported as pass/short, never failing a test run):
+(reported as pass/SHORT; with --check the exit status is 1 when any budget
+measured is broken, so a script or a release checklist can stop on it):
   - `summarize` of ResNet-50 at most 1.5x `python -c "import typer, rich, pydantic, yaml"`;
   - `check` on 100 model files in one call at most 2x that floor;
   - 100,000 layers summarized to JSON in under 5 s, and 100k/10k time at most 12;
@@ -76,13 +77,19 @@ def start_up_ratios(runs: int) -> dict[str, float]:
     return {label: seconds / bare for label, seconds in medians.items()} | {"bare seconds": bare}
 
 
-def report_start_up(runs: int) -> None:
+def budget(text: str, ok: bool, broken: list[str]) -> str:
+    """`text` with its verdict; a broken budget is also added to `broken` (what --check reports)."""
+    if not ok:
+        broken.append(text)
+    return f"{text} {'pass' if ok else 'SHORT'}"
+
+
+def report_start_up(runs: int, broken: list[str]) -> None:
     ratios = start_up_ratios(runs)
-    verdict = lambda ok: "pass" if ok else "SHORT"  # noqa: E731
     print(f"  python -c pass (median of {runs} interleaved): {ratios['bare seconds'] * 1000:.1f} ms")
     summarize, check = ratios["summarize resnet50.yaml"], ratios["check denoiser_24.yaml"]
-    print(f"  summarize ResNet-50 / python -c pass: {summarize:.2f}x (budget 4x)   {verdict(summarize <= 4)}")
-    print(f"  check one small file / python -c pass: {check:.2f}x (budget 3.5x) {verdict(check <= 3.5)}")
+    print("  " + budget(f"summarize ResNet-50 / python -c pass: {summarize:.2f}x (budget 4x)  ", summarize <= 4, broken))
+    print("  " + budget(f"check one small file / python -c pass: {check:.2f}x (budget 3.5x)", check <= 3.5, broken))
 
 
 def hundred_files(folder: Path) -> list[str]:
@@ -127,12 +134,14 @@ def main() -> int:
     parser.add_argument("--skip-peers", action="store_true", help="do not time Keras and torchinfo")
     parser.add_argument("--skip-scale", action="store_true", help="do not time the 1k/10k/100k-layer models")
     parser.add_argument("--start-up", action="store_true", help="only the cold-start ratios against python -c pass")
+    parser.add_argument("--check", action="store_true", help="exit 1 if a budget measured is broken")
     options = parser.parse_args()
     runs = options.runs
+    broken: list[str] = []
     if options.start_up:
         print("cold start, interleaved runs")
-        report_start_up(max(runs, 15))
-        return 0
+        report_start_up(max(runs, 15), broken)
+        return verdict_of(broken, options.check)
     resnet = ROOT / "specs" / "resnet50.yaml"
     results: list[tuple[str, float, int]] = []
 
@@ -168,19 +177,28 @@ def main() -> int:
                                                    [*SHAPECALC, "summarize", str(path), "--format", "json"], count)
 
     print("\ncold start, interleaved runs")
-    report_start_up(max(runs, 15))
+    report_start_up(max(runs, 15), broken)
     print("\nratios and budgets")
-    verdict = lambda ok: "pass" if ok else "SHORT"  # noqa: E731
-    print(f"  summarize ResNet-50 / floor import: {summarize / floor:.2f}x (budget 1.5x) {verdict(summarize <= 1.5 * floor)}")
-    print(f"  check 100 files / floor import:     {check100 / floor:.2f}x (budget 2x)   {verdict(check100 <= 2 * floor)}")
+    print("  " + budget(f"summarize ResNet-50 / floor import: {summarize / floor:.2f}x (budget 1.5x)",
+                        summarize <= 1.5 * floor, broken))
+    print("  " + budget(f"check 100 files / floor import:     {check100 / floor:.2f}x (budget 2x)  ",
+                        check100 <= 2 * floor, broken))
     print(f"  floor import / python -c pass:      {floor / bare:.2f}x")
     for label, seconds in peers.items():
         print(f"  {label}: {seconds / summarize:.1f}x slower than shapecalc summarize")
     for kind in ("sequential", "graph"):
         if (kind, 100_000) in scale:
             big, mid = scale[(kind, 100_000)], scale[(kind, 10_000)]
-            print(f"  {kind} 100k layers: {big:.2f} s (budget 5 s) {verdict(big < 5)}; "
-                  f"100k/10k = {big / mid:.1f} (budget 12) {verdict(big / mid <= 12)}")
+            print("  " + budget(f"{kind} 100k layers: {big:.2f} s (budget 5 s)", big < 5, broken) + "; "
+                  + budget(f"100k/10k = {big / mid:.1f} (budget 12)", big / mid <= 12, broken))
+    return verdict_of(broken, options.check)
+
+
+def verdict_of(broken: list[str], check: bool) -> int:
+    """The exit status: 1 when --check is given and a budget is broken (listed on stderr)."""
+    if check and broken:
+        print(f"\n{len(broken)} budget(s) broken:", *broken, sep="\n  ", file=sys.stderr)
+        return 1
     return 0
 
 

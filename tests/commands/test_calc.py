@@ -49,7 +49,7 @@ ROWS = [
 REFUSED = [
     ("zero-stride", ["conv", "28", "--kernel", "3", "--stride", "0"], "--stride must be at least 1"),
     ("zero-size", ["conv", "0", "--kernel", "3"], "input size must be at least 1"),
-    ("negative-size", ["conv", "-3", "--kernel", "3"], ""),
+    ("negative-size", ["conv", "-3", "--kernel", "3"], "-3"),  # the message names what it refused
     ("unknown-operation", ["convolve2d", "28", "--kernel", "3"], "unknown operation"),
     ("conv-without-kernel", ["conv", "28"], "needs --kernel"),
     ("four-sizes", ["conv", "8", "8", "8", "8", "--kernel", "3"], "one to three input sizes"),
@@ -64,7 +64,7 @@ REFUSED = [
      "at most half"),
     ("torch-output-padding-too-large", ["convtranspose", "7", "--kernel", "3", "--stride", "2",
                                         "--output-padding", "2", "--framework", "pytorch"], "smaller than either"),
-    ("unknown-framework", ["conv", "28", "--kernel", "3", "--framework", "jax"], ""),
+    ("unknown-framework", ["conv", "28", "--kernel", "3", "--framework", "jax"], "'jax' is not one of 'keras', 'pytorch'"),
 ]
 
 

@@ -103,3 +103,15 @@ def test_user_text_is_never_markup(tmp_path: Path) -> None:
     model.write_text("input: [4]\nlayers:\n  - Dense: {units: 2, name: '[bold red]x[/]'}\n")
     shown = run_on_terminal(["explain", str(model)], {})
     assert "[bold red]x[/] (Dense)" in shown
+
+
+def test_batchnorm_names_the_vectors_it_keeps() -> None:
+    """specs/batchnorm_variants.yaml: center=false keeps gamma only, scale=false keeps beta only; each
+    also keeps a moving mean and variance (Keras's BatchNormalization weights), 16 and 10 features."""
+    spec = str(ROOT / "specs" / "batchnorm_variants.yaml")
+    gamma_only = explain(spec, "--layer", "batch_normalization")
+    assert "params: 1*16 (gamma) + 2*16 (moving_mean, moving_variance) = 48 (16 trainable, 32 non-trainable)" in (
+        gamma_only.stdout)
+    beta_only = explain(spec, "--layer", "batch_normalization_2")
+    assert "params: 1*10 (beta) + 2*10 (moving_mean, moving_variance) = 30 (10 trainable, 20 non-trainable)" in (
+        beta_only.stdout)

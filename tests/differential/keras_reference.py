@@ -38,6 +38,7 @@ class KerasReference:
     failed_index: int | None = None
     error: str | None = None
     connected_column: bool = False  # whether Keras's summary shows "Connected to"
+    model: Any = field(default=None, repr=False)  # the built keras.Model, for its own printed summary
 
 
 def entry_parts(entry: Any) -> tuple[str, dict[str, Any]]:
@@ -182,6 +183,7 @@ def _build(data: dict[str, Any]) -> KerasReference:
         model = _sequential(keras, data, batch, reference)
     if model is None:
         return reference
+    reference.model = model
     relevant = [node for nodes in getattr(model, "_nodes_by_depth", {}).values() for node in nodes]
     reference.connected_column = functional and not _sequential_like(model, relevant)
     for layer in model.layers if not functional else model._operations:
@@ -202,7 +204,7 @@ def _build(data: dict[str, Any]) -> KerasReference:
 
 def _sequential(keras: Any, data: dict[str, Any], batch: Any, reference: KerasReference) -> Any:
     """Add layers one by one, so a refusal is pinned to the layer Keras refused."""
-    model = keras.Sequential([keras.Input(tuple(data["input"]), batch_size=batch)])
+    model = keras.Sequential([keras.Input(tuple(data["input"]), batch_size=batch)], name=data.get("model"))
     for index, entry in enumerate(data["layers"]):
         type_name, args = entry_parts(entry)
         args.pop("expect", None)
@@ -267,7 +269,7 @@ def _functional(keras: Any, data: dict[str, Any], batch: Any, reference: KerasRe
     previous = outputs_of[previous_key]
     names = [data["outputs"]] if isinstance(data.get("outputs"), str) else data.get("outputs")
     outputs = [_tensor(n, outputs_of, calls) for n in names] if names else [previous[0]]
-    return keras.Model(inputs, outputs if len(outputs) > 1 else outputs[0])
+    return keras.Model(inputs, outputs if len(outputs) > 1 else outputs[0], name=data.get("model"))
 
 
 def _call_ready(keras: Any, pending: list, keys: dict, made: dict[str, Any], outputs_of: dict[str, list[Any]],

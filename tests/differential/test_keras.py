@@ -3,7 +3,9 @@
 For each file: build it in Keras (torch backend) in a fresh session and
 require shapecalc's layer names, types, output shapes and parameter counts
 (total, trainable, non-trainable) to equal Keras's, or, where Keras refuses
-the model, require shapecalc to refuse it at the same layer entry.
+the model, require shapecalc to refuse it at the same layer entry. For a
+shipped spec, its golden summary must also be the table Keras itself prints
+for the model (tests/golden/keras_print.py says the one permitted difference).
 """
 
 from __future__ import annotations
@@ -21,6 +23,14 @@ from shapecalc.render.json import document  # noqa: E402
 from shapecalc.render.summary import summary_text  # noqa: E402
 from tests.differential.flat import model_data  # noqa: E402
 from tests.differential.keras_reference import build  # noqa: E402
+from tests.differential.yaml_entries import entry_span  # noqa: E402
+from tests.golden.goldens import golden_path  # noqa: E402
+from tests.golden.keras_print import (  # noqa: E402
+    FUNCTIONAL_LINE,
+    SEQUENTIAL_LINE,
+    as_shapecalc_draws,
+    keras_printed,
+)
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -28,15 +38,6 @@ ROOT = Path(__file__).resolve().parents[2]
 def keras_files() -> list[Path]:
     files = sorted((ROOT / "specs").rglob("*.yaml")) + sorted((ROOT / "tests/differential/cases/keras").rglob("*.yaml"))
     return [f for f in files if (yaml.safe_load(f.read_text()) or {}).get("framework", "keras") == "keras"]
-
-
-def entry_line(path: Path, index: int) -> int:
-    """1-based line of the index-th layer entry, read with PyYAML's own composer."""
-    root = yaml.compose(path.read_text())
-    for key, value in root.value:
-        if key.value == "layers":
-            return value.value[index].start_mark.line + 1
-    raise AssertionError("no layers")
 
 
 @pytest.mark.parametrize("path", keras_files(), ids=lambda p: str(p.relative_to(ROOT)))
@@ -49,12 +50,14 @@ def test_matches_keras(path: Path) -> None:
     if reference.failed_index is not None:
         assert outcome.exit_code() in (1, 2), f"Keras refused the model ({reference.error}) but shapecalc accepted it"
         errors = [d for d in outcome.diagnostics if d.severity.value == "error"]
-        lines = {d.line for d in errors}
-        expected = entry_line(path, reference.failed_index)
-        assert any(line >= expected for line in lines) and min(lines) <= expected + _entry_span(path, reference.failed_index), (
-            f"Keras refused layer entry {reference.failed_index} (line {expected}): {reference.error}; "
-            f"shapecalc said: {[(d.line, d.message) for d in errors]}"
+        first, last = entry_span(path, reference.failed_index)
+        # the first problem reported is Keras's (the reader may report further independent ones)
+        assert errors and first <= min(d.line for d in errors) <= last, (
+            f"Keras refused layer entry {reference.failed_index} (lines {first}-{last}): {reference.error}; "
+            f"shapecalc said: {[(d.line, d.code, d.message) for d in errors]}"
         )
+        if reference.failed_at is not None:
+            assert min(errors, key=lambda d: d.line).layer == reference.failed_at
         return
     assert outcome.analysis is not None, [d.message for d in outcome.diagnostics]
     ours = document(outcome.analysis)
@@ -72,12 +75,17 @@ def test_matches_keras(path: Path) -> None:
         assert [row[3] for row in summary.rows] == [layer.connected for layer in reference.layers]
     assert (ours["total_params"], ours["trainable_params"], ours["non_trainable_params"]) == (
         reference.total, reference.trainable, reference.non_trainable)
+    if path.is_relative_to(ROOT / "specs"):
+        assert_golden_prints_like_keras(path, reference.model, reference.connected_column)
 
 
-def _entry_span(path: Path, index: int) -> int:
-    root = yaml.compose(path.read_text())
-    for key, value in root.value:
-        if key.value == "layers":
-            node = value.value[index]
-            return node.end_mark.line - node.start_mark.line
-    return 0
+def assert_golden_prints_like_keras(spec: Path, model, connected_column: bool) -> None:
+    """The spec's golden table is Keras's printed summary at the same line length, long cells unwrapped
+    (see tests/golden/keras_print.py); our diagnostics, after a blank line, are not Keras's."""
+    golden = golden_path(spec).read_text(encoding="utf-8")
+    table = golden.split("\n\n", 1)[0].rstrip("\n") + "\n"
+    printed = keras_printed(model, FUNCTIONAL_LINE if connected_column else SEQUENTIAL_LINE)
+    expected = as_shapecalc_draws(printed, table)
+    if expected.count("\n") == printed.count("\n"):  # nothing wrapped: the rewrite is the identity
+        assert expected == printed
+    assert table == expected

@@ -4,8 +4,9 @@ For each file: build its modules in torch, run a zero tensor through them
 and require shapecalc's layer names, types, output shapes and parameter
 counts (per layer, trainable split and totals) to equal torch's; where torch
 refuses a module or its input, require shapecalc to refuse the model at the
-same layer entry. An unknown batch (`None` in shapecalc) matches the
-reference's batch of 1.
+same layer entry. Only the batch axis may be unknown (`None`) in
+shapecalc's shapes, standing for the reference's batch; every other axis
+must equal torch's. A functional file's InputLayer rows are checked too.
 """
 
 from __future__ import annotations
@@ -20,7 +21,8 @@ pytest.importorskip("torch")
 from shapecalc.commands.pipeline import analyze_path  # noqa: E402
 from shapecalc.render.json import document  # noqa: E402
 from tests.differential.flat import model_data  # noqa: E402
-from tests.differential.torch_reference import build  # noqa: E402
+from tests.differential.torch_reference import build, is_functional, same_outputs, same_shape  # noqa: E402
+from tests.differential.yaml_entries import entry_span  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -28,22 +30,6 @@ ROOT = Path(__file__).resolve().parents[2]
 def torch_files() -> list[Path]:
     files = sorted((ROOT / "specs").rglob("*.yaml")) + sorted((ROOT / "tests/differential/cases/pytorch").glob("*.yaml"))
     return [f for f in files if (yaml.safe_load(f.read_text()) or {}).get("framework") == "pytorch"]
-
-
-def entry_span(path: Path, index: int) -> tuple[int, int]:
-    """First and last line of the index-th layer entry, read with PyYAML's own composer."""
-    root = yaml.compose(path.read_text())
-    for key, value in root.value:
-        if key.value == "layers":
-            node = value.value[index]
-            last = node.end_mark.line + (1 if node.end_mark.column else 0)
-            return node.start_mark.line + 1, max(last, node.start_mark.line + 1)
-    raise AssertionError("no layers")
-
-
-def same_shape(ours: list, theirs: list) -> bool:
-    """Equal, an unknown (None) size in ours matching any size in torch's."""
-    return len(ours) == len(theirs) and all(a is None or a == b for a, b in zip(ours, theirs, strict=True))
 
 
 @pytest.mark.parametrize("path", torch_files(), ids=lambda p: str(p.relative_to(ROOT)))
@@ -70,15 +56,15 @@ def test_matches_torch(path: Path) -> None:
     rows = ours["layers"]
     inputs = [row for row in rows if row["type"] == "InputLayer"]
     assert rows[: len(inputs)] == inputs, "InputLayer rows come first"
+    expected_inputs = reference.inputs if is_functional(data) else {}
+    assert [(r["name"], r["params"]) for r in inputs] == [(name, 0) for name in expected_inputs]
+    for row, shape in zip(inputs, expected_inputs.values(), strict=True):
+        assert same_shape(row["output_shape"], shape, {0}), (row["name"], row["output_shape"], shape)
     layers = rows[len(inputs):]
     assert [(r["name"], r["type"]) for r in layers] == [(t.name, t.type) for t in reference.layers]
-    for row, theirs in zip(layers, reference.layers, strict=True):
-        shape = row["output_shape"]
-        if shape and isinstance(shape[0], list):  # several outputs: every tensor torch returned
-            assert len(shape) == len(theirs.output_shapes), (row["name"], shape, theirs.output_shapes)
-            assert all(same_shape(a, b) for a, b in zip(shape, theirs.output_shapes, strict=True)), row["name"]
-        else:
-            assert same_shape(shape, theirs.output_shape), (row["name"], shape, theirs.output_shape)
+    for index, (row, theirs) in enumerate(zip(layers, reference.layers, strict=True)):
+        assert same_outputs(row["output_shape"], reference, index), (
+            row["name"], row["output_shape"], theirs.output_shapes)
         assert (row["params"], row["trainable_params"]) == (theirs.params, theirs.trainable_params), row["name"]
     if data.get("batch"):
         assert [r["output_shape"] for r in layers] == [

@@ -86,8 +86,9 @@ def function_modules(torch: Any) -> dict[str, Any]:
         **{name: created(getattr(torch, name.lower())) for name in ("Ones", "Zeros", "Empty", "Rand", "Randn", "Full")},
     }
     def at_run_time(sizes: Any, tensor: Any) -> tuple[Any, ...]:
-        """A null size is `x.size(0)` of the input, as `bs = x.size(0)` is in a forward()."""
-        return tuple(tensor.size(0) if size is None else size for size in sizes)
+        """A null size is the batch, as `bs = x.size(0)` of the model's input is in a forward() (the tensor
+        at hand may not have it first: ViT's class token, a Parameter of (1, 1, 768), is expanded to it)."""
+        return tuple(RUN_BATCH[0] if size is None else size for size in sizes)
 
     def index(index: str) -> Any:
         return Function(lambda x: eval(f"x{index if index.strip().startswith('[') else f'[{index}]'}", {"x": x}))
@@ -163,5 +164,7 @@ ALIASES = {
     "nn.Parameter": "Parameter",
 }
 # entries that start a branch: no input unless `inputs:` says otherwise
+RUN_BATCH = [1]  # the batch of the forward pass under way (torch_reference.build sets it)
+
 SOURCES = ("Parameter", "Buffer", "Ones", "Zeros", "Empty", "Rand", "Randn", "Full", "Arange")
 OP_PRIMARY |= {f"torch.{name.lower()}": primary for name, primary in list(OP_PRIMARY.items())}

@@ -18,7 +18,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from tests.differential.torch_ops import ALIASES, OP_PRIMARY, SOURCES, function_modules
+from tests.differential.torch_ops import ALIASES, OP_PRIMARY, RUN_BATCH, SOURCES, function_modules
 
 COMMON = ("name", "inputs", "trainable", "expect")
 NESTED = ("encoder_layer", "decoder_layer", "norm")
@@ -62,11 +62,29 @@ class TorchLayer:
 @dataclass
 class TorchReference:
     layers: list[TorchLayer] = field(default_factory=list)
+    inputs: dict[str, list[int]] = field(default_factory=dict)  # input name -> the zero tensor's shape
+    batch: int = 1  # the batch the forward pass ran with
     total: int = 0
     trainable: int = 0
     failed_index: int | None = None  # the layer entry torch refused (construction or forward)
     failed_name: str | None = None  # its name (given, or the auto name), None for a Reuse entry
     error: str | None = None
+    data: dict[str, Any] = field(default_factory=dict, repr=False)  # the file, for a second run
+    _with_another_batch: TorchReference | None = field(default=None, repr=False)
+
+    def batch_axes(self, index: int) -> list[set[int]]:
+        """Per tensor the index-th layer returned, the axes whose size follows the batch: those that
+        differ when the same model runs on a batch one larger (run once, when first asked). Where that
+        run fails first (a file whose broadcasts hold only for a batch of 1), the axes whose size is
+        the batch's."""
+        if self._with_another_batch is None:
+            self._with_another_batch = build(self.data, batch=self.batch + 1)
+        shapes = self.layers[index].output_shapes
+        others = self._with_another_batch.layers
+        if index >= len(others):
+            return [{axis for axis, size in enumerate(shape) if size == self.batch} for shape in shapes]
+        return [{axis for axis, (a, b) in enumerate(zip(mine, theirs, strict=True)) if a != b}
+                for mine, theirs in zip(shapes, others[index].output_shapes, strict=True)]
 
 
 def entry_parts(entry: Any) -> tuple[str, dict[str, Any]]:
@@ -210,28 +228,62 @@ def construct_all(torch: Any, entries: list[tuple[str, dict[str, Any]]],
     return built
 
 
+def same_shape(ours: list, theirs: list, batch_axes: set[int]) -> bool:
+    """Equal axis by axis, except that ours may be unknown (None) on an axis whose size follows the batch.
+
+    Any other unknown size is a shape we failed to compute, however plausible the rest looks.
+    """
+    if len(ours) != len(theirs):
+        return False
+    return all(a == b or (a is None and axis in batch_axes) for axis, (a, b) in enumerate(zip(ours, theirs, strict=True)))
+
+
+def same_outputs(ours: list, reference: TorchReference, index: int) -> bool:
+    """`same_shape` for the index-th layer's output, or for each of its outputs (every tensor torch returned).
+
+    Which axes follow the batch is seen, not assumed: usually the first, but an RNN's states have it second
+    and a broadcast of two inputs can have it twice.
+    """
+    layer = reference.layers[index]
+    several = bool(ours) and isinstance(ours[0], list)
+    mine = ours if several else [ours]
+    theirs = layer.output_shapes if several else [layer.output_shape]
+    if len(mine) != len(theirs):
+        return False
+    axes = reference.batch_axes(index) if several else reference.batch_axes(index)[:1]
+    return all(same_shape(a, b, batch) for a, b, batch in zip(mine, theirs, axes, strict=True))
+
+
+def is_functional(data: dict) -> bool:
+    """SPEC §1: `inputs:` at the top or on any layer makes a functional model, which shows InputLayer rows."""
+    return "inputs" in data or any("inputs" in entry_parts(entry)[1] for entry in data["layers"])
+
+
 Observer = Callable[[str, Any, str, list[Any], dict[str, Any]], None]
 
 
-def build(data: dict[str, Any], observe: Observer | None = None) -> TorchReference:
+def build(data: dict[str, Any], observe: Observer | None = None, batch: int | None = None) -> TorchReference:
     """Construct and run the file's network in torch; record shapes and counts, or where torch refused.
 
     `observe(name, module, type, inputs, forward_args)` sees every call that torch accepted (the cost
-    tests count its work with fvcore).
+    tests count its work with fvcore). `batch` overrides the file's (default 1).
     """
     import torch
 
-    reference = TorchReference()
+    reference = TorchReference(data=data)
     DECLARED.clear()
     if data.get("custom_layers"):
         from tests.differential.custom_layers import torch_classes
 
         DECLARED.update({name: torch_classes()[name] for name in data["custom_layers"]})
-    batch = data.get("batch") or 1
+    batch = batch or data.get("batch") or 1
+    RUN_BATCH[0] = batch
     if "inputs" in data:
         tensors = {name: torch.zeros((batch, *shape)) for name, shape in data["inputs"].items()}
     else:
         tensors = {"input_layer": torch.zeros((batch, *data["input"]))}
+    reference.inputs = {name: list(tensor.shape) for name, tensor in tensors.items()}
+    reference.batch = batch
     previous = next(iter(tensors.values()))
     entries = [entry_parts(entry) for entry in data["layers"]]
     built = construct_all(torch, entries, reference)
