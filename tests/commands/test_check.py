@@ -91,3 +91,14 @@ def test_github_escapes_paths_and_messages(tmp_path: Path) -> None:
     done = check("--format", "github", str(odd))
     (line,) = done.stdout.splitlines()
     assert line.startswith("::warning file=" + str(tmp_path).replace(":", "%3A") + "/a%2Cb%3Ac.yaml,line=3,col=5,")
+
+
+def test_problems_come_in_file_order(tmp_path) -> None:
+    """Sorted by line, then column: the argument error at 3:13 comes before the unknown type at 4:5."""
+    import subprocess
+    import sys
+
+    path = tmp_path / "two.yaml"
+    path.write_text("input: [8]\nlayers:\n  - Dense: {units: 0}\n  - Densse: 4\n")
+    done = subprocess.run([sys.executable, "-m", "shapecalc", "check", str(path)], capture_output=True, text=True)
+    assert [line.split(": ")[0] for line in done.stdout.splitlines()] == [f"{path}:3:13", f"{path}:4:5"]
