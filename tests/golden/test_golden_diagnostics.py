@@ -35,18 +35,18 @@ EXPECTED: dict[str, list[tuple[int, int, str, str, str, list[str]]]] = {
         (20, 5, "MaxPooling2D", "warning", "SC201", ["floors 45x45 -> 22x22", "(45 - 2) mod 2 = 1", "44 or 46"]),
     ],
     # the 1x1 stride-2 downsampling convolutions read every other pixel: floor((n - 1) / 2) + 1 = n / 2
-    "specs/pytorch/resnet18.yaml": [
-        (40, 5, "layer2_0_downsample_0", "info", "SC302", ["floor((56 - 1) / 2) + 1 = 28"]),
-        (58, 5, "layer3_0_downsample_0", "info", "SC302", ["floor((28 - 1) / 2) + 1 = 14"]),
-        (76, 5, "layer4_0_downsample_0", "info", "SC302", ["floor((14 - 1) / 2) + 1 = 7"]),
+    "specs/pytorch/resnet18.yaml": [  # located at the block instance (`stage: ... name: layer2`) they come from
+        (48, 5, "name: layer2", "info", "SC302", ["layer2_0_downsample_0", "floor((56 - 1) / 2) + 1 = 28"]),
+        (49, 5, "name: layer3", "info", "SC302", ["layer3_0_downsample_0", "floor((28 - 1) / 2) + 1 = 14"]),
+        (50, 5, "name: layer4", "info", "SC302", ["layer4_0_downsample_0", "floor((14 - 1) / 2) + 1 = 7"]),
     ],
-    "specs/resnet50.yaml": [
-        (48, 5, "conv3_block1_0_conv", "info", "SC302", ["floor((56 - 1) / 2) + 1 = 28"]),
-        (50, 5, "conv3_block1_1_conv", "info", "SC302", ["floor((56 - 1) / 2) + 1 = 28"]),
-        (90, 5, "conv4_block1_0_conv", "info", "SC302", ["floor((28 - 1) / 2) + 1 = 14"]),
-        (92, 5, "conv4_block1_1_conv", "info", "SC302", ["floor((28 - 1) / 2) + 1 = 14"]),
-        (152, 5, "conv5_block1_0_conv", "info", "SC302", ["floor((14 - 1) / 2) + 1 = 7"]),
-        (154, 5, "conv5_block1_1_conv", "info", "SC302", ["floor((14 - 1) / 2) + 1 = 7"]),
+    "specs/resnet50.yaml": [  # two per stage instance: the projection shortcut and the first 1x1 conv
+        (53, 5, "name: conv3", "info", "SC302", ["conv3_block1_1_conv", "floor((56 - 1) / 2) + 1 = 28"]),
+        (53, 5, "name: conv3", "info", "SC302", ["conv3_block1_0_conv", "floor((56 - 1) / 2) + 1 = 28"]),
+        (54, 5, "name: conv4", "info", "SC302", ["conv4_block1_1_conv", "floor((28 - 1) / 2) + 1 = 14"]),
+        (54, 5, "name: conv4", "info", "SC302", ["conv4_block1_0_conv", "floor((28 - 1) / 2) + 1 = 14"]),
+        (55, 5, "name: conv5", "info", "SC302", ["conv5_block1_1_conv", "floor((14 - 1) / 2) + 1 = 7"]),
+        (55, 5, "name: conv5", "info", "SC302", ["conv5_block1_0_conv", "floor((14 - 1) / 2) + 1 = 7"]),
     ],
 }
 
