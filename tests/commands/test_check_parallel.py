@@ -31,12 +31,12 @@ def counting_fork():
     if pid:
         forks.append(pid)
     return pid
-def dying_check_files(paths, strict):
+def dying_check_files(paths, strict, *rest):
     die_on = os.environ.get("DIE_ON")
     if die_on and os.getpid() != parent and any(p.endswith(die_on) for p in paths):
         open(os.environ["DIED_MARK"], "w").close()
         os._exit(9)
-    return real_check_files(paths, strict)
+    return real_check_files(paths, strict, *rest)
 os.fork, check.check_files = counting_fork, dying_check_files
 sys.argv = ["shapecalc", *sys.argv[1:]]
 from shapecalc.fastpath import main
