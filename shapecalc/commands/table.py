@@ -130,6 +130,14 @@ COMMANDS: dict[str, Command] = {command.name: command for command in (
         ),
     ),
     Command(
+        "schema", "Print a JSON Schema (2020-12) of the model file, for editors and check-jsonschema.",
+        "shapecalc.commands.schema:run",
+        (
+            Param("framework", "choice", "Only this framework's layer types.", ("--framework",), None,
+                  ("keras", "pytorch")),
+        ),
+    ),
+    Command(
         "calc", "One layer's output size and its formula, without a model file.",
         "shapecalc.commands.calc:from_options",
         (
