@@ -19,7 +19,9 @@ import re
 from dataclasses import dataclass, field
 
 from shapecalc.codes import ERROR, WARNING, Code
+from shapecalc.costs import receptive
 from shapecalc.costs.macs import total as total_macs
+from shapecalc.costs.receptive import Field
 from shapecalc.diagnostics import Diagnostic
 from shapecalc.gcpause import paused_gc
 from shapecalc.layers.base import Params, Why
@@ -73,6 +75,7 @@ class Call:
     connections: list[Connection]
     why: Why
     macs: int | None = 0
+    field: Field | None = None  # receptive field of the output (shapecalc.costs.receptive)
 
 
 def analyze(spec: ModelSpec) -> Analysis:
@@ -361,6 +364,7 @@ class _Walker:
         self.outputs: dict[str, list[Shape]] = {}  # node name -> its output tensors
         self.calls: dict[str, list[Call]] = {}  # layer name -> its evaluated calls
         self.diagnostics: list[Diagnostic] = []
+        self.fields: dict[str, Field | None] = {}  # node name -> the receptive field of its outputs
 
     def run(self, order: list[str]) -> Analysis:
         for name in order:
@@ -451,6 +455,7 @@ class _Walker:
     def add_input(self, node: Node) -> None:
         assert node.shape is not None
         self.outputs[node.name] = [node.shape]
+        self.fields[node.name] = receptive.of_input(node.shape, self.spec.framework)
         self.calls[node.name] = [Call(node.name, [], node.shape, Params(), [], Why())]
 
     def add_call(self, node: Node) -> None:
@@ -494,7 +499,10 @@ class _Walker:
         if earlier is None:
             earlier = self.calls[node.layer] = []
         node.call = len(earlier)
-        earlier.append(Call(node.name, inputs, output, params, connections, why, layer.layer.macs(inputs, output)))
+        fields = self.fields
+        field = fields[node.name] = layer.layer.receptive_field([fields.get(source) for source, _ in node.links], inputs)
+        earlier.append(Call(node.name, inputs, output, params, connections, why, layer.layer.macs(inputs, output),
+                            field))
         outputs[node.name] = list(output) if isinstance(output, list) else [output]
         if node.spec.keys.expect is not None:
             self.check_expect(node.layer, output, node.spec.keys.expect, (node.spec.line, node.spec.column))
@@ -521,7 +529,9 @@ class _Walker:
         spec = self.nodes[name].spec
         if spec is None:  # an input
             line, column = self.spec.input_positions.get(name, (1, 1))
-            return Row(name, INPUT_TYPE, calls[0].output, Params(), [], line, column)
+            span, stride = receptive.per_axis(self.fields.get(name))
+            return Row(name, INPUT_TYPE, calls[0].output, Params(), [], line, column,
+                       receptive_field=span, effective_stride=stride)
         first = calls[0]
         if len(calls) == 1:  # shown whether or not the model reaches it, as `or calls[:1]` below says
             connections = list(first.connections)
@@ -535,8 +545,9 @@ class _Walker:
             inputs = [c[0] for c in connections if c[0] not in model_inputs]
             connections = []
         macs = first.macs if len(calls) == 1 else total_macs(call.macs for call in calls)
+        span, stride = receptive.per_axis(first.field)
         return Row(name, spec.layer.type_name(), calls[-1].output, first.params, inputs, spec.line, spec.column,
-                   first.why.steps, first.why.axes, first.inputs, spec, connections, macs)
+                   first.why.steps, first.why.axes, first.inputs, spec, connections, macs, span, stride)
 
     def check_sequential_feed(self, node: Node) -> None:
         """Keras's Sequential hands every output of a layer to the next one, which takes a single tensor."""

@@ -103,6 +103,8 @@ class Row:
     spec: LayerSpec | None = None
     connections: list[Connection] = field(default_factory=list)
     macs: int | None = 0  # every call's, for one sample (shapecalc.costs)
+    receptive_field: list[int] | None = None  # per spatial axis, in input pixels (shapecalc.costs.receptive)
+    effective_stride: list[int] | None = None
 
     @property
     def main_shape(self) -> Shape:

@@ -111,6 +111,11 @@ class Layer(Declared):
         """Parameters created for these input shapes; most layers have none."""
         return Params()
 
+    def receptive_field(self, fields: list[Any], inputs: list[Shape]) -> Any:
+        """The output's field (`shapecalc.costs.receptive`) from the inputs' fields: by default None,
+        a fixed window no longer describes the output. Layers that keep or slide it say so."""
+        return None
+
     def macs(self, inputs: list[Shape], output: Shape | list[Shape]) -> int | None:
         """Multiply-accumulates of one call for one sample, in fvcore's convention
         (`shapecalc.costs.macs`); None when a size it needs is unknown.

@@ -35,6 +35,8 @@ def _layer_json(row: Row) -> dict[str, Any]:
         "inputs": list(row.inputs),
         "block": [instance.name for instance in row.spec.block] if row.spec is not None else [],
         "macs": row.macs,
+        "receptive_field": row.receptive_field,
+        "effective_stride": row.effective_stride,
     }
 
 

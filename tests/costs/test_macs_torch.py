@@ -20,7 +20,6 @@ from tests.costs.fvcore_reference import fvcore_macs  # noqa: E402
 from tests.differential.test_torch import ROOT, torch_files  # noqa: E402
 from tests.differential.torch_reference import build, call  # noqa: E402
 
-
 PRODUCTS = ("Matmul", "Bmm", "Mm", "Einsum", "ScaledDotProductAttention")
 
 

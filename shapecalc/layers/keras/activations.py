@@ -11,6 +11,7 @@ from typing import Annotated, ClassVar
 
 from shapecalc.arguments.bounds import Ge
 from shapecalc.arguments.types import AnyInt, ArgumentError, Setting
+from shapecalc.costs import receptive
 from shapecalc.layers.base import Layer, Params, Why
 from shapecalc.layers.keras.regularization import ShapePreserving
 from shapecalc.shapes import Shape, ShapeError, format_shape
@@ -73,8 +74,12 @@ class Softmax(ShapePreserving):
 
     axis: AnyInt | list[AnyInt] = -1
 
+    def receptive_field(self, fields: list, inputs: list[Shape]) -> receptive.Field | None:
+        """Kept along the channel axis (the last); along a spatial axis every unit sees all of it."""
+        return receptive.merged(fields) if self.axis == -1 or self.axis == len(inputs[0]) - 1 else None
 
-class PReLU(Layer):
+
+class PReLU(receptive.KeepsField, Layer):
     """x if x >= 0 else alpha * x, one learned alpha per input value: params = prod(input_shape[1:]),
     with the axes in `shared_axes` (1-based, batch excluded) counted as size 1.
     """

@@ -23,6 +23,7 @@ from shapecalc.arguments.types import (
     as_tuple,
 )
 from shapecalc.costs import macs as costs
+from shapecalc.costs import receptive
 from shapecalc.layers.base import Layer, Params, Why, need_rank
 from shapecalc.layers.keras.activations import check_activation
 from shapecalc.shapes import Shape, ShapeError, axis_labels, format_shape, keras_pads, window
@@ -176,6 +177,9 @@ class _Conv(ConvBase):
 
     def params(self, inputs: list[Shape], why: Why) -> Params:
         return self.filter_params(inputs, self.filters, self.groups, why)
+
+    def receptive_field(self, fields: list, inputs: list[Shape]) -> receptive.Field | None:
+        return receptive.window(fields[0], self.kernel(), self.stride(), self.dilation())
 
     def macs(self, inputs: list[Shape], output: Shape) -> int | None:
         """As Conv2d: output elements * (in_channels/groups) * kernel area."""

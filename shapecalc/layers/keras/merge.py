@@ -22,6 +22,7 @@ from typing import ClassVar
 
 from shapecalc.arguments.types import AnyInt, ArgumentError
 from shapecalc.costs import macs as costs
+from shapecalc.costs import receptive
 from shapecalc.layers.base import Layer, Why
 from shapecalc.shapes import Dim, Shape, ShapeError, format_shape
 
@@ -47,7 +48,7 @@ def source_name(why: Why, index: int) -> str:
     return "the first input" if index == 0 else f"input {index}"
 
 
-class _Merge(Layer):
+class _Merge(receptive.KeepsField, Layer):
     """Shared rule of the elementwise merges (Add, Subtract, Multiply, Average, Maximum, Minimum)."""
 
     min_inputs: ClassVar[int] = 2
@@ -120,6 +121,11 @@ class Concatenate(Layer):
     max_inputs: ClassVar[int | None] = None
 
     axis: AnyInt = -1
+
+    def receptive_field(self, fields: list, inputs: list[Shape]) -> receptive.Field | None:
+        """Joined along the channel axis (the last): the largest field of its inputs; else undefined."""
+        rank = len(inputs[0])
+        return receptive.merged(fields) if rank > 2 and self.axis % rank == rank - 1 else None
 
     def output_shape(self, inputs: list[Shape], why: Why) -> Shape:
         rank = len(inputs[0])

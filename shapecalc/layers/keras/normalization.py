@@ -12,6 +12,7 @@ from typing import Any
 
 from shapecalc.arguments.types import AnyInt, ArgumentError, Setting
 from shapecalc.costs import macs as costs
+from shapecalc.costs import receptive
 from shapecalc.layers.base import Layer, Params, Why
 from shapecalc.shapes import Shape, ShapeError, format_shape
 
@@ -104,6 +105,10 @@ class BatchNormalization(_Affine):
     axis: AnyInt = -1
     momentum: float = 0.99
     moving_mean_initializer: Setting = "zeros"
+
+    def receptive_field(self, fields: list, inputs: list[Shape]) -> receptive.Field | None:
+        """Learned statistics per channel: values change, positions do not."""
+        return receptive.merged(fields)
 
     def macs(self, inputs: list[Shape], output: Shape) -> int | None:
         """As BatchNorm2d in evaluation: 2 per element with a scale or an offset, 1 without."""

@@ -14,6 +14,7 @@ from __future__ import annotations
 from typing import ClassVar
 
 from shapecalc.arguments.types import DataFormat, Padding, PositiveInts, as_tuple
+from shapecalc.costs import receptive
 from shapecalc.layers.base import Layer, Why, need_rank
 from shapecalc.layers.keras.conv import conv_sizes, join_channels, split_channels
 from shapecalc.shapes import Shape
@@ -29,6 +30,10 @@ class _Pooling(Layer):
     strides: PositiveInts | None = None
     padding: Padding = "valid"
     data_format: DataFormat = None
+
+    def receptive_field(self, fields: list, inputs: list[Shape]) -> receptive.Field | None:
+        """A window like a convolution's (max and average alike)."""
+        return receptive.window(fields[0], self.pool(), self.stride())
 
     def pool(self) -> tuple[int, ...]:
         return as_tuple(self.pool_size, self.rank, "pool_size")

@@ -11,13 +11,14 @@ from typing import Annotated, ClassVar
 
 from shapecalc.arguments.bounds import Ge
 from shapecalc.arguments.types import DataFormat, PositiveInt, Probability
+from shapecalc.costs import receptive
 from shapecalc.layers.base import Layer, Why, need_rank
 from shapecalc.shapes import Shape
 
 NonNegativeFloat = Annotated[float, Ge(0)]
 
 
-class ShapePreserving(Layer):
+class ShapePreserving(receptive.KeepsField, Layer):
     """Output shape = input shape; no parameters (shared by every layer that only changes values)."""
 
     def output_shape(self, inputs: list[Shape], why: Why) -> Shape:
@@ -69,7 +70,7 @@ class ActivityRegularization(ShapePreserving):
     l2: NonNegativeFloat = 0.0
 
 
-class _SpatialDropout(Layer):
+class _SpatialDropout(receptive.KeepsField, Layer):
     """Drops whole feature maps: (batch, *spatial, channels) in, the same shape out."""
 
     primary: ClassVar[str | None] = "rate"

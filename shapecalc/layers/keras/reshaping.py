@@ -13,6 +13,7 @@ from __future__ import annotations
 from typing import ClassVar
 
 from shapecalc.arguments.types import ArgumentError, DataFormat, NonNegativeInt
+from shapecalc.costs import receptive
 from shapecalc.layers.base import Layer, Why, need_rank
 from shapecalc.layers.keras.conv import axis_labels, join_channels, split_channels
 from shapecalc.shapes import Axis, Dim, Shape, ShapeError, format_shape
@@ -57,7 +58,7 @@ def edges(size: Dim, amounts: Pair, sign: int, label: str) -> Axis:
     return Axis(out, f"{label}{size} {op} {lo} {op} {hi} = {out}")
 
 
-class _Edges(Layer):
+class _Edges(receptive.KeepsField, Layer):
     """Shared rule: each spatial axis changes by its (lo, hi) amounts; `sign` +1 pads, -1 crops."""
 
     rank: ClassVar[int] = 2

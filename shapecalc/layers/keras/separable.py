@@ -19,6 +19,7 @@ from typing import ClassVar
 
 from shapecalc.arguments.types import PositiveInt, Setting
 from shapecalc.costs import macs as costs
+from shapecalc.costs import receptive
 from shapecalc.layers.base import Params, Why
 from shapecalc.layers.keras.conv import ConvBase, conv_sizes, join_channels, split_channels
 from shapecalc.shapes import Dim, Shape, product
@@ -48,6 +49,10 @@ class _Depthwise(ConvBase):
 
     def channel_text(self, channels: Dim, out: Dim) -> str:
         return f"channels: {channels}*{self.depth_multiplier} = {out}"
+
+    def receptive_field(self, fields: list, inputs: list[Shape]) -> receptive.Field | None:
+        """The depthwise window (a separable conv's 1x1 pointwise step keeps it)."""
+        return receptive.window(fields[0], self.kernel(), self.stride(), self.dilation())
 
     def macs(self, inputs: list[Shape], output: Shape) -> int | None:
         """As Conv2d with groups = in_channels: output elements * 1 * kernel area."""

@@ -10,12 +10,13 @@ from __future__ import annotations
 from typing import ClassVar, Literal
 
 from shapecalc.arguments.types import AnyInt, PositiveInt
+from shapecalc.costs import receptive
 from shapecalc.layers.base import Params, Why
 from shapecalc.layers.torch.common import TorchLayer, normalize_dim, torch_size
 from shapecalc.shapes import Shape, ShapeError
 
 
-class _Elementwise(TorchLayer):
+class _Elementwise(receptive.KeepsField, TorchLayer):
     """An activation applied to every element: the shape does not change, no parameters."""
 
     def output_shape(self, inputs: list[Shape], why: Why) -> Shape:
@@ -133,6 +134,11 @@ class RReLU(_InPlace):
 class _AlongDim(_Elementwise):
     """Normalises along `dim` (None: PyTorch's legacy choice); the shape does not change."""
 
+    def receptive_field(self, fields: list, inputs: list[Shape]) -> receptive.Field | None:
+        """Kept along the channel axis (dim 1 of a batched image); along a spatial axis every unit sees it all."""
+        rank = len(inputs[0])
+        return receptive.merged(fields) if self.dim is not None and rank > 2 and self.dim % rank == 1 else None
+
     primary: ClassVar[str | None] = "dim"
 
     dim: AnyInt | None = None
@@ -185,7 +191,7 @@ class GLU(TorchLayer):
         return (*shape[:axis], size // 2, *shape[axis + 1:])
 
 
-class PReLU(TorchLayer):
+class PReLU(receptive.KeepsField, TorchLayer):
     """Leaky ReLU with learnt slopes: shape unchanged; `num_parameters` params (1 or channels of axis 1)."""
 
     primary: ClassVar[str | None] = "num_parameters"

@@ -26,6 +26,7 @@ from shapecalc.arguments.types import (
     as_tuple,
 )
 from shapecalc.costs import macs as costs
+from shapecalc.costs import receptive
 from shapecalc.layers.base import Params, Why
 from shapecalc.layers.torch.common import (
     TorchLayer,
@@ -152,6 +153,9 @@ class _Conv(_ConvBase):
 
     def params(self, inputs: list[Shape], why: Why) -> Params:
         return self.weights(self.fan_in(inputs) // self.groups, self.out_channels, why)
+
+    def receptive_field(self, fields: list, inputs: list[Shape]) -> receptive.Field | None:
+        return receptive.window(fields[0], self.kernel(), self.strides(), self.dilations())
 
     def macs(self, inputs: list[Shape], output: Shape) -> int | None:
         """Output elements * (in_channels/groups) * kernel area, whatever the padding mode."""

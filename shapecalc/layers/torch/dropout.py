@@ -10,12 +10,13 @@ from __future__ import annotations
 from typing import ClassVar
 
 from shapecalc.arguments.types import Probability
+from shapecalc.costs import receptive
 from shapecalc.layers.base import Why
 from shapecalc.layers.torch.common import TorchLayer, need_ranks
 from shapecalc.shapes import Shape
 
 
-class Dropout(TorchLayer):
+class Dropout(receptive.KeepsField, TorchLayer):
     """Zeroes a fraction `p` of the elements while training: (*) -> (*)."""
 
     primary: ClassVar[str | None] = "p"

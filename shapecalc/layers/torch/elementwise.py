@@ -24,6 +24,7 @@ from typing import ClassVar, Literal
 
 from shapecalc.arguments.types import ArgumentError
 from shapecalc.broadcast import broadcast_shapes
+from shapecalc.costs import receptive
 from shapecalc.layers.base import Why
 from shapecalc.layers.torch.common import TorchLayer, torch_size
 from shapecalc.shapes import Shape, ShapeError
@@ -31,7 +32,7 @@ from shapecalc.shapes import Shape, ShapeError
 Number = int | float
 
 
-class _Binary(TorchLayer):
+class _Binary(receptive.KeepsField, TorchLayer):
     """a op b for two tensors, or a op `other` for a tensor and a number; the result is their broadcast."""
 
     primary: ClassVar[str | None] = "other"
@@ -176,7 +177,7 @@ class MaskedFill(TorchLayer):
         return broadcast_shapes(inputs, "MaskedFill", torch_size)
 
 
-class _Unary(TorchLayer):
+class _Unary(receptive.KeepsField, TorchLayer):
     """A function of each element: the shape does not change."""
 
     def output_shape(self, inputs: list[Shape], why: Why) -> Shape:

@@ -8,6 +8,7 @@ from __future__ import annotations
 from typing import ClassVar
 
 from shapecalc.arguments.types import AnyInt
+from shapecalc.costs import receptive
 from shapecalc.layers.base import Why
 from shapecalc.layers.torch.common import TorchLayer, normalize_dim, torch_size
 from shapecalc.shapes import Dim, Shape, ShapeError
@@ -20,6 +21,11 @@ class Concatenate(TorchLayer):
     max_inputs: ClassVar[int | None] = None
 
     dim: AnyInt = 1
+
+    def receptive_field(self, fields: list, inputs: list[Shape]) -> receptive.Field | None:
+        """Joined along channels (dim 1): the largest field of its inputs; along a spatial axis, undefined."""
+        rank = len(inputs[0])
+        return receptive.merged(fields) if rank > 2 and self.dim % rank == 1 else None
 
     def output_shape(self, inputs: list[Shape], why: Why) -> Shape:
         first = inputs[0]

@@ -21,6 +21,7 @@ from typing import ClassVar
 
 from shapecalc.arguments.types import ArgumentError, PositiveInt, PositiveInts
 from shapecalc.costs import macs as costs
+from shapecalc.costs import receptive
 from shapecalc.layers.base import Params, Why
 from shapecalc.layers.torch.common import TorchLayer, infer_channels, need_ranks, torch_size
 from shapecalc.shapes import Shape, ShapeError, product
@@ -33,7 +34,7 @@ def need_several(name: str, sizes: Shape, what: str, shape: Shape) -> None:
                          f"{torch_size(shape)}", code="SC102")
 
 
-class _ChannelNorm(TorchLayer):
+class _ChannelNorm(receptive.KeepsField, TorchLayer):
     """Shared rule of BatchNorm and InstanceNorm: per-channel statistics over axis C."""
 
     primary: ClassVar[str | None] = "num_features"
@@ -138,6 +139,10 @@ class _InstanceNorm(_ChannelNorm):
 
     def uses_input_statistics(self) -> bool:
         return True  # counted as fvcore's instance_norm, running stats or not
+
+    def receptive_field(self, fields: list, inputs: list[Shape]) -> receptive.Field | None:
+        """Statistics over the whole image: every unit depends on every pixel."""
+        return None
 
 
 
@@ -294,7 +299,7 @@ class GroupNorm(TorchLayer):
         return Params(total)
 
 
-class LocalResponseNorm(TorchLayer):
+class LocalResponseNorm(receptive.KeepsField, TorchLayer):
     """Normalises across nearby channels: shape unchanged; needs a 3D or higher input."""
 
     primary: ClassVar[str | None] = "size"

@@ -16,12 +16,13 @@ from __future__ import annotations
 from typing import ClassVar
 
 from shapecalc.arguments.types import AnyInt, ArgumentError, NonNegativeInt
+from shapecalc.costs import receptive
 from shapecalc.layers.base import Why
 from shapecalc.layers.torch.common import TorchLayer, axis_labels, need_ranks, too_small, torch_size
 from shapecalc.shapes import Axis, Shape, ShapeError
 
 
-class _Pad(TorchLayer):
+class _Pad(receptive.KeepsField, TorchLayer):
     """Pads the last axes with zeros (negative pads crop): out = lo + i + hi; `padding` runs (left, right, top, bottom, front, back)."""
 
     rank: ClassVar[int] = 2

@@ -25,6 +25,7 @@ from shapecalc.arguments.types import (
     as_tuple,
 )
 from shapecalc.costs import macs as costs
+from shapecalc.costs import receptive
 from shapecalc.layers.base import Why
 from shapecalc.layers.torch.common import (
     TorchLayer,
@@ -61,6 +62,10 @@ class _Windowed(TorchLayer):
 
     def dilations(self) -> tuple[int, ...]:
         return (1,) * self.rank
+
+    def receptive_field(self, fields: list, inputs: list[Shape]) -> receptive.Field | None:
+        """A window like a convolution's (max and average alike; padding and ceil_mode do not widen it)."""
+        return receptive.window(fields[0], self.kernel(), self.strides(), self.dilations())
 
     def check(self) -> None:
         self.kernel(), self.strides(), self.paddings(), self.dilations()

@@ -12,6 +12,7 @@ from typing import Annotated, ClassVar
 
 from shapecalc.arguments.bounds import Ge, Le
 from shapecalc.arguments.types import MAX_SIZE, AnyInt, ArgumentError, PositiveInt
+from shapecalc.costs import receptive
 from shapecalc.layers.base import Why
 from shapecalc.layers.torch.common import TorchLayer, normalize_dim, torch_size
 from shapecalc.shapes import Shape, ShapeError, product
@@ -19,7 +20,7 @@ from shapecalc.shapes import Shape, ShapeError, product
 UnflattenSize = Annotated[int, Ge(-1), Le(MAX_SIZE)]
 
 
-class Identity(TorchLayer):
+class Identity(receptive.KeepsField, TorchLayer):
     """Returns its input: the shape does not change (any arguments are ignored, as in PyTorch)."""
 
     model_config = TorchLayer.model_config | {"extra": "allow"}
