@@ -43,6 +43,7 @@ class Block:
     output: str | None
     layers: list[Any]
     path: DocPath
+    kind: str = "block"  # or a nested model: "keras_model" (names as written), "torch_sequential" (name_<index>)
 
 
 def entry_type(entry: Any) -> str | None:

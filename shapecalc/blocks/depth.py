@@ -10,6 +10,7 @@ stays flat, as Keras prints the models of `keras.applications`.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import replace
 from typing import Any
 
@@ -20,27 +21,32 @@ from shapecalc.model import Analysis, Row
 
 def collapse(analysis: Analysis, depth: int) -> Analysis:
     """A copy of `analysis` whose rows deeper than `depth` are folded into their instances' rows."""
+    return fold(analysis, lambda path: path[depth - 1] if len(path) >= depth else None)
+
+
+def fold(analysis: Analysis, holder: Callable[[tuple[Any, ...]], Any]) -> Analysis:
+    """A copy of `analysis` where each row whose block path `holder` maps to an instance is shown as that
+    instance's row (one per instance, where its first layer was)."""
     order: list[Row | int] = []  # a row shown as it is, or the id of an instance shown in its place
     members: dict[int, list[Row]] = {}
     instances: dict[int, Any] = {}
     folded_into: dict[str, str] = {}  # a folded layer's name -> its instance's row
     for row in analysis.rows:
-        path = row.spec.block if row.spec is not None else ()
-        if len(path) < depth:
+        instance = holder(row.spec.block) if row.spec is not None and row.spec.block else None
+        if instance is None:
             order.append(row)
             continue
-        instance = path[depth - 1]
         folded_into[row.name] = instance.name
         if id(instance) not in members:
             members[id(instance)] = []
             instances[id(instance)] = instance
             order.append(id(instance))
         members[id(instance)].append(row)
-    rows = [item if isinstance(item, Row) else _group(instances[item], members[item], folded_into) for item in order]
-    return replace(analysis, rows=[_renamed(row, folded_into) for row in rows])
+    rows = [item if isinstance(item, Row) else group_row(instances[item], members[item], folded_into) for item in order]
+    return replace(analysis, rows=[renamed(row, folded_into) for row in rows])
 
 
-def _group(instance: Any, layers: list[Row], folded_into: dict[str, str]) -> Row:
+def group_row(instance: Any, layers: list[Row], folded_into: dict[str, str]) -> Row:
     """The instance's row: its output's shape, its layers' parameters, what feeds it from outside."""
     output = instance.output.partition("[")[0]
     shape = next((layer.output_shape for layer in layers if layer.name == output), layers[-1].output_shape)
@@ -52,7 +58,9 @@ def _group(instance: Any, layers: list[Row], folded_into: dict[str, str]) -> Row
     macs = total_macs(layer.macs for layer in layers)  # the folded layers' work
     return Row(name, instance.block, shape, params, inputs, first.line, first.column, connections=connections,
                macs=macs)
-def _renamed(row: Row, folded_into: dict[str, str]) -> Row:
+
+
+def renamed(row: Row, folded_into: dict[str, str]) -> Row:
     """The row with its sources named as shown: a folded layer by its instance (each source once)."""
     if not any(name in folded_into for name, _, _ in row.connections):
         return row

@@ -49,6 +49,7 @@ class Instance:
     name: str
     block: str
     output: str = ""  # the reference to its output: a layer name (a placeholder until stage.attach names it)
+    model: bool = False  # a nested model (Keras shows it as one row), not a block
 
 
 @dataclass(frozen=True, slots=True)
@@ -59,6 +60,7 @@ class Origin:
     definition: DocPath  # the entry inside `blocks:`
     blocks: tuple[str, ...]  # block names, outermost first
     instances: tuple[Instance, ...]  # outermost first: the layer's block path
+    own: bool = False  # written once (a nested model's layer outside any block): located where it is written
 
 
 Report = Callable[[str, str, DocPath, int], None]  # (code, message, where written, top-level entry being expanded)
@@ -100,6 +102,9 @@ class Expander:
                 if args is None:
                     continue
                 previous = self.use(self.blocks[type_name], args, {}, self.instance_outputs, previous, None, (), ())
+            elif type_name in MODEL_TYPES and _is_model_entry(entry, type_name):
+                previous = self.nested_model(type_name, entry, ("layers", index), {}, self.instance_outputs,
+                                             previous, None, ())
             else:
                 entry = self.top_level_entry(entry, previous)
                 previous = self.append(entry, index, self.written_name(entry))
@@ -251,13 +256,18 @@ class Expander:
         for index, entry in enumerate(block.layers):
             path = block.path + ("layers", index)
             type_name = entry_type(entry)
+            prefix = None if block.kind == "keras_model" else instance  # Keras names are the model's own
             if type_name in self.blocks:
                 written = self.use_arguments(entry, path, type_name)
                 if written is not None:
-                    previous = self.use(self.blocks[type_name], written, values, local, previous, instance, chain, instances)
+                    previous = self.use(self.blocks[type_name], written, values, local, previous, prefix, chain, instances)
+                continue
+            if type_name in MODEL_TYPES and _is_model_entry(entry, type_name):
+                child = str(index) if block.kind == "torch_sequential" else None  # nn.Sequential's child name
+                previous = self.nested_model(type_name, entry, path, values, local, previous, prefix, instances, child)
                 continue
             try:
-                previous = self.block_layer(entry, path, values, local, previous, instance, instances)
+                previous = self.block_layer(entry, path, values, local, previous, instance, instances, block.kind, index)
             except SubstitutionError as error:
                 self.problem("SC004", f"{block.name}: {error.message}", error.where)
         if block.output is None:
@@ -269,16 +279,21 @@ class Expander:
         return local[block.output]
 
     def block_layer(self, entry: Any, path: DocPath, values: dict[str, Any], local: dict[str, str], previous: str,
-                    instance: str, instances: tuple[Instance, ...]) -> str:
-        if not isinstance(entry, str):
-            entry = self.substituter.entry(entry, values, path)
+                    instance: str, instances: tuple[Instance, ...], kind: str = "block", index: int = 0) -> str:
+        if self.chain:
+            if not isinstance(entry, str):
+                entry = self.substituter.entry(entry, values, path)
+        else:  # a nested model's layer outside any block: as written, no parameters
+            entry = _copied(entry)
+        if kind == "torch_sequential" and self.written_name(entry) is None:
+            entry = self.with_name(entry, str(index))  # nn.Sequential names its children 0, 1, ...
         args = _arguments(entry)
         own = name = None
         inputs = None
         if args is not None:
             own = args.get("name")
             if type(own) is str:
-                name = args["name"] = f"{instance}_{own}"
+                name = args["name"] = own if kind == "keras_model" else f"{instance}_{own}"
             else:
                 own = None
             inputs = args.get("inputs")
@@ -291,10 +306,48 @@ class Expander:
             entry = self.with_inputs(entry, [ref if ref is not None else "" for ref in resolved])
         elif previous != self.last_reference():
             entry = self.with_inputs(entry, [previous])
-        reference = self.append(entry, Origin(self.use_index, path, self.chain, instances), name)
+        reference = self.append(entry, Origin(self.use_index, path, self.chain, instances, not self.chain), name)
         if own is not None:
             local[own] = reference
         return reference
+
+    def nested_model(self, type_name: str, entry: Any, path: DocPath, scope: dict[str, Any], local: dict[str, str],
+                     previous: str, prefix: str | None, instances: tuple[Instance, ...], child: str | None = None) -> str:
+        """A model used as a layer (`Sequential: {name: head, layers: [...]}`): its layers written out in
+        place, as one instance that Keras's summary shows as one row."""
+        written = self.use_arguments(entry, path, type_name)
+        if written is None:
+            return previous
+        args, args_path = written
+        for key in args:
+            if key not in MODEL_KEYS:
+                self.problem("SC003", f"a nested {type_name} has no key `{key}` (it takes {', '.join(MODEL_KEYS)})",
+                             args_path + (key,))
+                return previous
+        layers = args.get("layers")
+        if not isinstance(layers, list) or not layers:
+            self.problem("SC009", f"a nested {type_name} lists its layers under `layers:`", args_path)
+            return previous
+        sources = self.use_inputs(_ONE_INPUT, args, scope, local, previous, args_path, prefix)
+        if sources is None:
+            return previous
+        name = args.get("name")
+        if type(name) is int:
+            name = str(name)
+        if not isinstance(name, str) and child is not None:
+            name = child
+        if not isinstance(name, str):
+            key = (prefix or "") + "\x00" + type_name
+            count = self.auto_instances.get(key, 0)
+            self.auto_instances[key] = count + 1
+            name = type_name.lower() if count == 0 else f"{type_name.lower()}_{count}"
+        full = f"{prefix}_{name}" if prefix and self.framework == "pytorch" else name
+        kind = "keras_model" if self.framework == "keras" else "torch_sequential"
+        body = Block(type_name, {}, ("x",), None, layers, args_path, kind=kind)
+        instance = Instance(full, type_name, model=True)
+        instance.output = self.instance(body, scope, full, sources, instances + (instance,))
+        local[name] = instance.output
+        return instance.output
 
     # -- references and entries --------------------------------------------------------------
 
@@ -330,6 +383,22 @@ class Expander:
         name = args.get("name") if args is not None else None
         return name if isinstance(name, str) else None
 
+    def with_name(self, entry: Any, name: str) -> Any:
+        """`entry` named `name`, in the `type:` form when its own form cannot say it."""
+        if isinstance(entry, str):
+            return {"type": entry, "name": name}
+        if "type" in entry:
+            return {**entry, "name": name}
+        ((type_name, value),) = entry.items()
+        if value is None:
+            return {type_name: {"name": name}}
+        if isinstance(value, dict):
+            return {type_name: {**value, "name": name}}
+        cls = self.lookup(self.framework, type_name)
+        if cls is None or cls.primary is None:
+            return entry  # the reader refuses it as written
+        return {type_name: {cls.primary: value, "name": name}}
+
     def with_inputs(self, entry: Any, inputs: list[str]) -> Any:
         """`entry` taking `inputs`, in the `type:` form when its own form cannot say it."""
         if isinstance(entry, str):
@@ -355,6 +424,26 @@ class Expander:
     def problem(self, code: str, message: str, path: DocPath) -> None:
         """Reported where it is written; the stage adds the top-level use it was met in."""
         self.report(code, message, path, self.use_index)
+
+
+MODEL_TYPES = frozenset({"Sequential"})
+MODEL_KEYS = ("layers", "name", "inputs")
+_ONE_INPUT = Block("Sequential", {}, ("x",), None, [], ())
+
+
+def _is_model_entry(entry: Any, type_name: str) -> bool:
+    """`Sequential: {layers: [...]}` (or `{type: Sequential, layers: [...]}`): a model used as a layer."""
+    if not isinstance(entry, dict):
+        return False
+    args = entry if "type" in entry else entry.get(type_name)
+    return isinstance(args, dict) and "layers" in args
+
+
+def _copied(entry: Any) -> Any:
+    """A copy of an entry whose mapping and argument mapping can be changed (values are shared)."""
+    if not isinstance(entry, dict):
+        return entry
+    return {key: dict(value) if isinstance(value, dict) else value for key, value in entry.items()}
 
 
 def _arguments(entry: Any) -> dict[str, Any] | None:

@@ -48,6 +48,8 @@ class ExpandedPositions(Mapping):
             origin = self.origins[path[1]]
             if type(origin) is int:
                 return ("layers", origin, *path[2:]), None
+            if origin.own:
+                return origin.definition + path[2:], None
             return origin.definition + path[2:], ("layers", origin.use)
         return path, None
 
@@ -95,7 +97,7 @@ class ExpandedDocument(Document):
 def expand_document(document: Document, max_layers: int) -> Document:
     """`document` itself when it has no `blocks:`; otherwise the flat document (or BlockErrors)."""
     data = document.data
-    if not isinstance(data, dict) or "blocks" not in data:
+    if not isinstance(data, dict) or ("blocks" not in data and not _has_nested_model(data.get("layers"))):
         return document
     from shapecalc.blocks.definitions import read_blocks, refuse_recursion
     from shapecalc.blocks.expand import Expander, TooLarge
@@ -119,7 +121,7 @@ def expand_document(document: Document, max_layers: int) -> Document:
             seen.add(key)
             problems.append(Diagnostic(code, message, None, line, column, document.path))
 
-    blocks = read_blocks(data["blocks"], framework, report_definition)
+    blocks = read_blocks(data["blocks"], framework, report_definition) if "blocks" in data else {}
     layers = data.get("layers")
     if problems or not refuse_recursion(blocks, report_definition) or not isinstance(layers, list):
         if problems:
@@ -140,6 +142,18 @@ def expand_document(document: Document, max_layers: int) -> Document:
         flat["outputs"] = expander.outputs(flat["outputs"])
     positions = ExpandedPositions(document.positions, expander.origins)
     return ExpandedDocument(document.path, flat, positions, origins=expander.origins, source=document)  # type: ignore[arg-type]
+
+
+def _has_nested_model(layers: Any) -> bool:
+    """Whether `layers:` holds a model used as a layer (`Sequential: {layers: [...]}`)."""
+    if type(layers) is not list:
+        return False
+    for entry in layers:
+        if type(entry) is dict:
+            args = entry.get("Sequential") if "type" not in entry else (entry if entry["type"] == "Sequential" else None)
+            if type(args) is dict and "layers" in args:
+                return True
+    return False
 
 
 def attach(spec: Any) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+from typing import Any
 
 from shapecalc.commands.pipeline import accepted, analyze_path, report_internal_error
 from shapecalc.render.terminal import wants_colour
@@ -10,11 +11,21 @@ from shapecalc.render.terminal import wants_colour
 RICH_ROWS = 1_000  # Rich lays out 5,000 rows in 1.5 s; past this a terminal gets the plain table
 
 
+def keras_view(analysis: Any, expand: bool, indent: bool = True) -> Any:
+    """Nested Keras models as Keras lists them (shapecalc/blocks/nested.py); other files as they are."""
+    if analysis.framework != "keras" or not any(row.spec is not None and row.spec.block for row in analysis.rows):
+        return analysis
+    from shapecalc.blocks.nested import keras_view as view
+
+    return view(analysis, expand, indent)
+
+
 def run(path: str, output_format: str, depth: int | None = None, ignore: list[str] | None = None,
-        select: list[str] | None = None) -> int:
+        select: list[str] | None = None, expand: bool = False) -> int:
     """Summarize one file; `depth` folds the table's rows below it into their block instances (the JSON
     keeps every layer, with its block path). Diagnostics the user accepted (`# shapecalc: ignore`,
-    --ignore/--select, `[tool.shapecalc]`) are left out of every output."""
+    --ignore/--select, `[tool.shapecalc]`) are left out of every output. A Keras model holding models
+    lists each as one row, as Keras does, and with `expand` its rows under it (expand_nested=True)."""
     from shapecalc.commands.config import ConfigError
     from shapecalc.commands.options import codes_option
 
@@ -39,7 +50,7 @@ def run(path: str, output_format: str, depth: int | None = None, ignore: list[st
         from shapecalc.render import json as json_render
 
         if outcome.analysis is not None:
-            payload = json_render.document(outcome.analysis)
+            payload = json_render.document(keras_view(outcome.analysis, expand, indent=False))
         else:
             payload = json_render.failure_document(path, outcome.problems, outcome.framework)
         out.write(json_render.render(payload))
@@ -55,6 +66,8 @@ def run(path: str, output_format: str, depth: int | None = None, ignore: list[st
         from shapecalc.blocks.depth import collapse
 
         analysis = collapse(analysis, depth)
+    else:
+        analysis = keras_view(analysis, expand)
     if wants_colour(out) and len(analysis.rows) <= RICH_ROWS:
         from shapecalc.render import rich_table
 

@@ -76,6 +76,8 @@ COMMANDS: dict[str, Command] = {command.name: command for command in (
                   minimum=1),
             IGNORE,
             SELECT,
+            Param("expand", "flag", "Show the rows of nested Keras models under them (expand_nested).", ("--expand",),
+                  False),
         ),
         fast=True,
     ),

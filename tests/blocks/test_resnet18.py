@@ -15,11 +15,12 @@ from pathlib import Path
 import pytest
 
 torch = pytest.importorskip("torch")
-torchinfo = pytest.importorskip("torchinfo")
+pytest.importorskip("torchinfo")
 from torch import nn  # noqa: E402
 
 from shapecalc.blocks.depth import collapse  # noqa: E402
 from shapecalc.commands.pipeline import analyze_path  # noqa: E402
+from tests.blocks.torch_modules import leaf_modules, torchinfo_rows  # noqa: E402
 
 SPEC = str(Path(__file__).resolve().parents[2] / "specs/pytorch/resnet18.yaml")
 
@@ -63,43 +64,19 @@ class ResNet18(nn.Module):
 
 
 def test_every_module_is_a_row_with_its_shape_and_parameters() -> None:
-    model = ResNet18().eval()
-    shapes: dict[str, list[int]] = {}
-    leaves = {name: module for name, module in model.named_modules() if name and not list(module.children())}
-
-    def record(name: str):  # a hook returning a value would replace the module's output
-        def hook(module: nn.Module, inputs: object, output: torch.Tensor) -> None:
-            shapes.setdefault(name, list(output.shape))
-        return hook
-
-    for name, module in leaves.items():
-        module.register_forward_hook(record(name))
-    with torch.no_grad():
-        model(torch.zeros(1, 3, 224, 224))
+    model = ResNet18()
     analysis = analyze_path(SPEC).analysis
     assert analysis is not None
     rows = {row.name: row for row in analysis.rows}
-    for name, module in leaves.items():
-        row = rows[name.replace(".", "_")]
-        assert row.params.total == sum(p.numel() for p in module.parameters()), name
-        assert [1, *row.output_shape[1:]] == shapes[name], name
+    for name, (shape, params) in leaf_modules(model, torch.zeros(1, 3, 224, 224)).items():
+        assert (rows[name].params.total, [1, *rows[name].output_shape[1:]]) == (params, shape), name
     assert analysis.totals.total == sum(p.numel() for p in model.parameters()) == 11_689_512
 
 
 @pytest.mark.parametrize("depth", [1, 2])
 def test_depth_folds_as_torchinfo(depth: int) -> None:
-    listed = torchinfo.summary(ResNet18(), input_size=(1, 3, 224, 224), depth=depth, verbose=0).summary_list
-    theirs = {}
-    for info in listed:
-        if info.depth == 1:
-            path = info.var_name
-        elif info.depth == 2 == depth:
-            path = f"{info.parent_info.var_name}_{info.var_name}"
-        else:
-            continue
-        theirs.setdefault(path, (info.num_params, list(info.output_size)))
+    theirs = torchinfo_rows(ResNet18(), (1, 3, 224, 224), depth)
     analysis = analyze_path(SPEC).analysis
     assert analysis is not None
     ours = {row.name: (row.params.total, [1, *row.output_shape[1:]]) for row in collapse(analysis, depth).rows}
-    modules = {name: value for name, value in theirs.items() if depth == 1 or "_" in name or name in ours}
-    assert {name: ours[name] for name in modules} == modules
+    assert {name: ours[name] for name in theirs} == theirs
