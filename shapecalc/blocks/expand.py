@@ -87,6 +87,8 @@ class Expander:
         self.names: list[str | None] = []  # per expanded entry: its name when written
         self.instance_outputs: dict[str, str] = {}  # top-level instance name -> the reference to its output
         self.auto_instances: dict[str, int] = {}
+        self.problems = 0
+        self.instances = 0
         self.use_index = 0  # the top-level entry being expanded, for locating problems
         self.chain: tuple[str, ...] = ()
 
@@ -187,16 +189,20 @@ class Expander:
         else:
             container = None
         for index in range(repeat):
+            self.count_instance()
+            problems = self.problems
             inner = {**scope, REPEAT_INDEX: index}
             values = dict(block.params)
             for key, value in args.items():
                 if key not in USE_KEYS:
-                    values[key] = self.substituter.value(value, inner, where=(key,))
+                    values[key] = self.substituter.argument(value, inner, (key,))
             own = self.instance_name(block, name, inner, repeat, index, prefix)
             instance = Instance(f"{prefix}_{own}" if prefix else own, block.name)
             output = instance.output = self.instance(block, values, instance.name, sources, instances + (instance,))
             local[own] = output
             sources = [output]
+            if self.problems > problems:
+                break  # the other repetitions would only repeat the problem
         if isinstance(name, str) and "{" not in name:
             local[name] = output  # a repeated use's name stands for the whole chain
         if container is not None:
@@ -423,7 +429,14 @@ class Expander:
 
     def problem(self, code: str, message: str, path: DocPath) -> None:
         """Reported where it is written; the stage adds the top-level use it was met in."""
+        self.problems += 1
         self.report(code, message, path, self.use_index)
+
+    def count_instance(self) -> None:
+        """Instances count toward the limit too: a use whose every repetition fails makes no layers."""
+        self.instances += 1
+        if self.instances > self.max_layers:
+            raise TooLarge
 
 
 MODEL_TYPES = frozenset({"Sequential"})

@@ -54,6 +54,16 @@ class Substituter:
             plan = self.plans[id(entry)] = (entry, self.plan(entry, frozenset(scope), False, where, copy_levels=2))
         return plan[1](scope)
 
+    def argument(self, value: Any, scope: Mapping[str, Any], where: tuple[Any, ...]) -> Any:
+        """A use's argument in one repetition's scope: planned once, so a constant (however large, aliases
+        included) is passed on as it is rather than walked again for every repetition."""
+        if type(value) is not list and type(value) is not dict:  # a scalar's id may be shared (interned text)
+            return self.value(value, scope, where=where)
+        plan = self.plans.get(id(value))
+        if plan is None:
+            plan = self.plans[id(value)] = (value, self.plan(value, frozenset(scope), False, where))
+        return value if plan[1] is None else plan[1](scope)
+
     def plan(self, value: Any, names: frozenset[str], names_only: bool, where: tuple[Any, ...],
              copy_levels: int = 0) -> Any:
         """A function from a scope to `value` substituted, or None when no scope changes it."""

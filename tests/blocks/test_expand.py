@@ -143,3 +143,26 @@ def test_a_use_has_the_three_entry_forms(tmp_path: Path, entry: str) -> None:
     text = RESIDUAL.replace("  - residual: {name: layer, repeat: 3}", f"  - {entry}")
     result = summarize(tmp_path, text)
     assert [row["name"] for row in result["layers"]][2:5] == ["residual_fc", "residual_relu", "residual_add"]
+
+
+def test_a_use_failing_in_every_repetition_stops_at_once(tmp_path: Path) -> None:
+    """A repetition that makes no layer (its nested use fails) is reported once, not repeated a billion times."""
+    path = tmp_path / "model.yaml"
+    path.write_text("input: [4]\nblocks:\n  inner:\n    layers: [{Dense: 4}]\n"
+                    "  outer:\n    layers: [{inner: {bad: 1}}]\n"
+                    "layers:\n  - outer: {repeat: 1000000000000}\n")
+    start = time.perf_counter()
+    outcome = analyze_path(str(path))
+    assert [d.code for d in outcome.diagnostics] == ["SC003"]
+    assert time.perf_counter() - start < 5
+
+
+def test_a_large_constant_argument_is_not_copied_per_repetition(tmp_path: Path) -> None:
+    """An alias of 100,000 numbers given to each of 1,000 repetitions is passed on, not walked each time."""
+    path = tmp_path / "model.yaml"
+    path.write_text("input: [4]\nblocks:\n  dense:\n    params: {units: 4, unused: null}\n    layers: [{Dense: units}]\n"
+                    f"layers:\n  - dense: {{unused: &big {list(range(100_000))}, repeat: 1000}}\n")
+    start = time.perf_counter()
+    outcome = analyze_path(str(path))
+    assert outcome.analysis is not None and len(outcome.analysis.rows) == 1000
+    assert time.perf_counter() - start < 5
