@@ -6,3 +6,22 @@ arguments, expand.py writes the uses out as plain layer entries, and
 stage.py is the pipeline's step between reading and validation (and the
 step after it that gives layers their block paths).
 """
+
+
+def needs_expansion(data: object) -> bool:
+    """Whether a file uses blocks or nests a model: only then is the blocks stage imported (start-up time)."""
+    if type(data) is not dict:
+        return False
+    return "blocks" in data or has_nested_model(data.get("layers"))
+
+
+def has_nested_model(layers: object) -> bool:
+    """Whether `layers:` holds a model used as a layer (`Sequential: {layers: [...]}`)."""
+    if type(layers) is not list:
+        return False
+    for entry in layers:
+        if type(entry) is dict:
+            args = entry.get("Sequential") if "type" not in entry else (entry if entry["type"] == "Sequential" else None)
+            if type(args) is dict and "layers" in args:
+                return True
+    return False

@@ -21,18 +21,16 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from shapecalc.blocks import needs_expansion
 from shapecalc.blocks.definitions import MODEL_INPUT, PLACEHOLDER
 from shapecalc.diagnostics import Diagnostic
 from shapecalc.gcpause import paused_gc
+from shapecalc.model import InvalidModel
 from shapecalc.reading.document import DocPath, Document, Position
 
 
-class BlockErrors(Exception):
+class BlockErrors(InvalidModel):
     """The blocks could not be expanded: every located problem found."""
-
-    def __init__(self, diagnostics: list[Diagnostic]):
-        super().__init__("; ".join(d.message for d in diagnostics))
-        self.diagnostics = diagnostics
 
 
 class ExpandedPositions(Mapping):
@@ -97,7 +95,7 @@ class ExpandedDocument(Document):
 def expand_document(document: Document, max_layers: int) -> Document:
     """`document` itself when it has no `blocks:`; otherwise the flat document (or BlockErrors)."""
     data = document.data
-    if not isinstance(data, dict) or ("blocks" not in data and not _has_nested_model(data.get("layers"))):
+    if not needs_expansion(data):
         return document
     from shapecalc.blocks.definitions import read_blocks, refuse_recursion
     from shapecalc.blocks.expand import Expander, TooLarge
@@ -142,18 +140,6 @@ def expand_document(document: Document, max_layers: int) -> Document:
         flat["outputs"] = expander.outputs(flat["outputs"])
     positions = ExpandedPositions(document.positions, expander.origins)
     return ExpandedDocument(document.path, flat, positions, origins=expander.origins, source=document)  # type: ignore[arg-type]
-
-
-def _has_nested_model(layers: Any) -> bool:
-    """Whether `layers:` holds a model used as a layer (`Sequential: {layers: [...]}`)."""
-    if type(layers) is not list:
-        return False
-    for entry in layers:
-        if type(entry) is dict:
-            args = entry.get("Sequential") if "type" not in entry else (entry if entry["type"] == "Sequential" else None)
-            if type(args) is dict and "layers" in args:
-                return True
-    return False
 
 
 def attach(spec: Any) -> None:

@@ -38,7 +38,7 @@ def report_internal_error(path: str, error: Exception) -> None:
 
 def analyze_path(path: str) -> Outcome:
     """Read, validate and analyse one model file; never raises for anything a file can contain."""
-    from shapecalc.blocks.stage import BlockErrors, annotate, attach, expand_document, once
+    from shapecalc.blocks import needs_expansion
     from shapecalc.engine import analyze
     from shapecalc.kerasfile import read_document
     from shapecalc.layers.spelling import canonical_framework
@@ -47,28 +47,43 @@ def analyze_path(path: str) -> Outcome:
     from shapecalc.validate import MAX_LAYERS, load_model
 
     spec = None
+    expanded = False
     translated: list[Diagnostic] = []  # layers of a Keras file we could not read (the rest is still analysed)
     try:
         document = read_document(path)  # our YAML/JSON, or a Keras file translated into it
         canonical_framework(document.data)  # `framework: torch` is pytorch
         translated = list(getattr(document, "problems", []))
-        document = expand_document(document, MAX_LAYERS)
+        expanded = needs_expansion(document.data)
+        if expanded:  # blocks and nested models are written out first (shapecalc/blocks/stage.py)
+            from shapecalc.blocks.stage import expand_document
+
+            document = expand_document(document, MAX_LAYERS)
         spec = load_model(document)
-        attach(spec)
+        if expanded:
+            from shapecalc.blocks.stage import attach
+
+            attach(spec)
         analysis = analyze(spec)
         from shapecalc.checks import run_passes
 
         run_passes(analysis, spec)
-        analysis.diagnostics = annotate(analysis.diagnostics, spec)
+        if expanded:
+            from shapecalc.blocks.stage import annotate
+
+            analysis.diagnostics = annotate(analysis.diagnostics, spec)
         if translated:
             analysis.diagnostics = sorted(analysis.diagnostics + translated, key=Diagnostic.sort_key)
         return Outcome(path, analysis, framework=spec.framework)
     except SourceError as error:
         problem = Diagnostic(error.code, error.message, None, error.line, error.column, path)
         return Outcome(path, None, [problem])
-    except (InvalidModel, BlockErrors) as errors:
-        found = once(annotate(errors.diagnostics, spec) if spec is not None else errors.diagnostics)
-        return Outcome(path, None, sorted(translated + found, key=Diagnostic.sort_key))
+    except InvalidModel as errors:
+        found = errors.diagnostics
+        if expanded:
+            from shapecalc.blocks.stage import annotate, once
+
+            found = once(annotate(found, spec) if spec is not None else found)
+        return Outcome(path, None, sorted(translated + found, key=Diagnostic.sort_key) if translated else found)
 
 
 def accepted(outcome: Outcome, ignore: tuple[str, ...] = (), select: tuple[str, ...] = (),
