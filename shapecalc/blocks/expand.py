@@ -23,9 +23,7 @@ once with its parameters substituted, and each expression is parsed once.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable
-from dataclasses import dataclass
 from typing import Any
 
 from shapecalc.blocks.definitions import (
@@ -36,32 +34,24 @@ from shapecalc.blocks.definitions import (
     Block,
     entry_type,
 )
+from shapecalc.blocks.entries import (
+    MODEL_KEYS,
+    MODEL_TYPES,
+    ONE_INPUT,
+    Instance,
+    Origin,
+    args_path,
+    arguments,
+    base_name,
+    copied,
+    inputs_of,
+    is_model_entry,
+    split_reference,
+    with_key,
+    written_name,
+)
 from shapecalc.blocks.substitute import Substituter, SubstitutionError
 from shapecalc.reading.document import DocPath
-
-_SUFFIX = re.compile(r"^(?P<base>.*?)(?P<suffix>(?:\[\d{1,9}\])*)$", re.S)
-
-
-@dataclass(slots=True, eq=False)
-class Instance:
-    """One use of a block (one repetition): what `--depth` shows as one row, and the JSON's block path."""
-
-    name: str
-    block: str
-    output: str = ""  # the reference to its output: a layer name (a placeholder until stage.attach names it)
-    model: bool = False  # a nested model (Keras shows it as one row), not a block
-
-
-@dataclass(frozen=True, slots=True)
-class Origin:
-    """Where an expanded entry was written: the top-level use it came from and its entry in a block."""
-
-    use: int  # index of the top-level entry (a block use) in the file's `layers:`
-    definition: DocPath  # the entry inside `blocks:`
-    blocks: tuple[str, ...]  # block names, outermost first
-    instances: tuple[Instance, ...]  # outermost first: the layer's block path
-    own: bool = False  # written once (a nested model's layer outside any block): located where it is written
-
 
 Report = Callable[[str, str, DocPath, int], None]  # (code, message, where written, top-level entry being expanded)
 
@@ -100,24 +90,24 @@ class Expander:
             self.use_index = index
             type_name = entry_type(entry)
             if type_name in self.blocks:
-                args = self.use_arguments(entry, ("layers", index), type_name)
+                args = self.usearguments(entry, ("layers", index), type_name)
                 if args is None:
                     continue
                 previous = self.use(self.blocks[type_name], args, {}, self.instance_outputs, previous, None, (), ())
-            elif type_name in MODEL_TYPES and _is_model_entry(entry, type_name):
+            elif type_name in MODEL_TYPES and is_model_entry(entry, type_name):
                 previous = self.nested_model(type_name, entry, ("layers", index), {}, self.instance_outputs,
                                              previous, None, ())
             else:
                 entry = self.top_level_entry(entry, previous)
-                previous = self.append(entry, index, self.written_name(entry))
+                previous = self.append(entry, index, written_name(entry))
         return self.entries
 
     def top_level_entry(self, entry: Any, previous: str) -> Any:
         """A layer written in `layers:`: references to instances become their outputs; after a block
         whose output is not its last layer, the entry is given that output explicitly."""
-        inputs = _inputs_of(entry)
+        inputs = inputs_of(entry)
         if inputs is not None:
-            if any(_base(ref) in self.instance_outputs for ref in inputs):
+            if any(base_name(ref) in self.instance_outputs for ref in inputs):
                 return self.with_inputs(entry, [self.instance_ref(ref) for ref in inputs])
             return entry
         if previous != self.last_reference():
@@ -125,7 +115,7 @@ class Expander:
         return entry
 
     def instance_ref(self, reference: str) -> str:
-        base, suffix = _split(reference)
+        base, suffix = split_reference(reference)
         return self.instance_outputs.get(base, base) + suffix if base in self.instance_outputs else reference
 
     def outputs(self, outputs: Any) -> Any:
@@ -138,7 +128,7 @@ class Expander:
 
     # -- uses and instances ------------------------------------------------------------------
 
-    def use_arguments(self, entry: Any, path: DocPath, block: str) -> tuple[dict[str, Any], DocPath] | None:
+    def usearguments(self, entry: Any, path: DocPath, block: str) -> tuple[dict[str, Any], DocPath] | None:
         """A use's written arguments and where they are, from any of the three entry forms."""
         if isinstance(entry, str):
             return {}, path
@@ -264,11 +254,11 @@ class Expander:
             type_name = entry_type(entry)
             prefix = None if block.kind == "keras_model" else instance  # Keras names are the model's own
             if type_name in self.blocks:
-                written = self.use_arguments(entry, path, type_name)
+                written = self.usearguments(entry, path, type_name)
                 if written is not None:
                     previous = self.use(self.blocks[type_name], written, values, local, previous, prefix, chain, instances)
                 continue
-            if type_name in MODEL_TYPES and _is_model_entry(entry, type_name):
+            if type_name in MODEL_TYPES and is_model_entry(entry, type_name):
                 child = str(index) if block.kind == "torch_sequential" else None  # nn.Sequential's child name
                 previous = self.nested_model(type_name, entry, path, values, local, previous, prefix, instances, child)
                 continue
@@ -290,10 +280,10 @@ class Expander:
             if not isinstance(entry, str):
                 entry = self.substituter.entry(entry, values, path)
         else:  # a nested model's layer outside any block: as written, no parameters
-            entry = _copied(entry)
-        if kind == "torch_sequential" and self.written_name(entry) is None:
+            entry = copied(entry)
+        if kind == "torch_sequential" and written_name(entry) is None:
             entry = self.with_name(entry, str(index))  # nn.Sequential names its children 0, 1, ...
-        args = _arguments(entry)
+        args = arguments(entry)
         own = name = None
         inputs = None
         if args is not None:
@@ -306,7 +296,7 @@ class Expander:
             if isinstance(inputs, str):
                 inputs = [inputs]
         if inputs is not None:
-            where = self.args_path(entry, path) + ("inputs",)
+            where = args_path(entry, path) + ("inputs",)
             resolved = [self.reference(ref, local, where + (i,)) if isinstance(ref, str) else None
                         for i, ref in enumerate(inputs)]
             entry = self.with_inputs(entry, [ref if ref is not None else "" for ref in resolved])
@@ -321,7 +311,7 @@ class Expander:
                      previous: str, prefix: str | None, instances: tuple[Instance, ...], child: str | None = None) -> str:
         """A model used as a layer (`Sequential: {name: head, layers: [...]}`): its layers written out in
         place, as one instance that Keras's summary shows as one row."""
-        written = self.use_arguments(entry, path, type_name)
+        written = self.usearguments(entry, path, type_name)
         if written is None:
             return previous
         args, args_path = written
@@ -334,7 +324,7 @@ class Expander:
         if not isinstance(layers, list) or not layers:
             self.problem("SC009", f"a nested {type_name} lists its layers under `layers:`", args_path)
             return previous
-        sources = self.use_inputs(_ONE_INPUT, args, scope, local, previous, args_path, prefix)
+        sources = self.use_inputs(ONE_INPUT, args, scope, local, previous, args_path, prefix)
         if sources is None:
             return previous
         name = args.get("name")
@@ -360,7 +350,7 @@ class Expander:
     def reference(self, written: str, local: dict[str, str], path: DocPath, strict: bool = True) -> str | None:
         """What a name written in `inputs:` refers to; in the model's own entries (not strict), a name
         that is not an instance is left for the engine to resolve."""
-        base, suffix = _split(written)
+        base, suffix = split_reference(written)
         if base in local:
             return local[base] + suffix
         if not strict:
@@ -383,49 +373,15 @@ class Expander:
         name = self.names[-1]
         return name if name is not None else f"{PLACEHOLDER}{len(self.entries) - 1}"
 
-    @staticmethod
-    def written_name(entry: Any) -> str | None:
-        args = _arguments(entry)
-        name = args.get("name") if args is not None else None
-        return name if isinstance(name, str) else None
-
     def with_name(self, entry: Any, name: str) -> Any:
-        """`entry` named `name`, in the `type:` form when its own form cannot say it."""
-        if isinstance(entry, str):
-            return {"type": entry, "name": name}
-        if "type" in entry:
-            return {**entry, "name": name}
-        ((type_name, value),) = entry.items()
-        if value is None:
-            return {type_name: {"name": name}}
-        if isinstance(value, dict):
-            return {type_name: {**value, "name": name}}
-        cls = self.lookup(self.framework, type_name)
-        if cls is None or cls.primary is None:
-            return entry  # the reader refuses it as written
-        return {type_name: {cls.primary: value, "name": name}}
+        return with_key(entry, "name", name, self.primary)
 
     def with_inputs(self, entry: Any, inputs: list[str]) -> Any:
-        """`entry` taking `inputs`, in the `type:` form when its own form cannot say it."""
-        if isinstance(entry, str):
-            return {"type": entry, "inputs": inputs}
-        if "type" in entry:
-            return {**entry, "inputs": inputs}
-        ((type_name, value),) = entry.items()
-        if value is None:
-            return {type_name: {"inputs": inputs}}
-        if isinstance(value, dict):
-            return {type_name: {**value, "inputs": inputs}}
-        cls = self.lookup(self.framework, type_name)
-        if cls is None or cls.primary is None:
-            return entry  # the reader refuses it as written
-        return {type_name: {cls.primary: value, "inputs": inputs}}
+        return with_key(entry, "inputs", inputs, self.primary)
 
-    @staticmethod
-    def args_path(entry: Any, path: DocPath) -> DocPath:
-        if isinstance(entry, dict) and len(entry) == 1 and "type" not in entry:
-            return path + tuple(entry)
-        return path
+    def primary(self, type_name: str) -> str | None:
+        cls = self.lookup(self.framework, type_name)
+        return cls.primary if cls is not None else None
 
     def problem(self, code: str, message: str, path: DocPath) -> None:
         """Reported where it is written; the stage adds the top-level use it was met in."""
@@ -437,56 +393,3 @@ class Expander:
         self.instances += 1
         if self.instances > self.max_layers:
             raise TooLarge
-
-
-MODEL_TYPES = frozenset({"Sequential"})
-MODEL_KEYS = ("layers", "name", "inputs")
-_ONE_INPUT = Block("Sequential", {}, ("x",), None, [], ())
-
-
-def _is_model_entry(entry: Any, type_name: str) -> bool:
-    """`Sequential: {layers: [...]}` (or `{type: Sequential, layers: [...]}`): a model used as a layer."""
-    if not isinstance(entry, dict):
-        return False
-    args = entry if "type" in entry else entry.get(type_name)
-    return isinstance(args, dict) and "layers" in args
-
-
-def _copied(entry: Any) -> Any:
-    """A copy of an entry whose mapping and argument mapping can be changed (values are shared)."""
-    if not isinstance(entry, dict):
-        return entry
-    return {key: dict(value) if isinstance(value, dict) else value for key, value in entry.items()}
-
-
-def _arguments(entry: Any) -> dict[str, Any] | None:
-    """The mutable argument mapping of a (copied) entry, or None for a bare or scalar form."""
-    if isinstance(entry, dict):
-        if "type" in entry:
-            return entry
-        if len(entry) == 1:
-            (value,) = entry.values()
-            return value if isinstance(value, dict) else None
-    return None
-
-
-def _inputs_of(entry: Any) -> list[str] | None:
-    args = _arguments(entry)
-    if args is None:
-        return None
-    inputs = args.get("inputs")
-    if isinstance(inputs, str):
-        return [inputs]
-    if isinstance(inputs, list) and all(isinstance(ref, str) for ref in inputs):
-        return inputs
-    return None
-
-
-def _split(reference: str) -> tuple[str, str]:
-    match = _SUFFIX.match(reference)
-    assert match is not None
-    return match["base"], match["suffix"]
-
-
-def _base(reference: str) -> str:
-    return _split(reference)[0]
