@@ -25,9 +25,11 @@ def render(analysis: Analysis, stream: TextIO) -> None:
     summary = summary_text(analysis)
     widths = column_widths(summary)
     console.print(Text(summary.title, style="bold"))
+    widths, wrap = fitted(widths, console.width)
     table = Table(box=box.HEAVY_HEAD, show_lines=True, show_edge=True)
     for title, align, width in zip(summary.header, summary.align, widths, strict=True):
-        table.add_column(Text(title), justify=align, min_width=width, no_wrap=True)
+        table.add_column(Text(title), justify=align, min_width=width, max_width=width if wrap else None,
+                         no_wrap=not wrap, overflow="fold")
     for cells in summary.rows:
         name_type = Text(cells[0])
         open_at = cells[0].rfind(" (")
@@ -42,3 +44,24 @@ def render(analysis: Analysis, stream: TextIO) -> None:
         console.print()
         for diagnostic in analysis.diagnostics:
             console.print(Text(diagnostic_line(diagnostic), style=SEVERITY_STYLE[diagnostic.severity.value]))
+
+
+BORDER = 3  # each column's share of the table's rules and padding ("│ " + " "), plus one for the last edge
+NARROWEST = 6  # a column narrower than this cannot show a shape such as "(None,"
+
+
+def fitted(widths: list[int], terminal: int) -> tuple[list[int], bool]:
+    """Column widths for a terminal `terminal` columns wide, and whether cells must wrap.
+
+    A table that fits keeps its widths. A wider one shrinks every column in
+    proportion, as Keras's `line_length` sets each column's share of the line,
+    and its cells wrap (folding a long name or shape onto more lines) rather
+    than running past the screen's edge.
+    """
+    needed = sum(widths) + BORDER * len(widths) + 1
+    if needed <= terminal:
+        return widths, False
+    room = max(terminal - BORDER * len(widths) - 1, NARROWEST * len(widths))
+    total = sum(widths)
+    shrunk = [max(NARROWEST, width * room // total) for width in widths]
+    return shrunk, True

@@ -88,3 +88,22 @@ def test_a_huge_model_on_a_terminal_gets_the_plain_table(tmp_path: Path) -> None
     code, output = _read_terminal([sys.executable, "-m", "shapecalc", "summarize", str(path)])
     assert code == 0, output[-2000:]
     assert "\x1b[" not in output and f"dense_{RICH_ROWS} (Dense)" in output
+
+
+def test_a_narrow_terminal_gets_a_table_that_fits_and_wraps() -> None:
+    """COLUMNS=60: the U-Net's four-column table (about 100 wide) shrinks to the screen, cells wrapping as
+    Keras's do at a short line_length; nothing is cut: every layer name is still there in pieces."""
+    spec = Path(__file__).resolve().parents[2] / "specs" / "unet.yaml"
+    code, output = _read_terminal([sys.executable, "-m", "shapecalc", "summarize", str(spec)], columns=60)
+    assert code == 0, output
+    text = plain(output)
+    table = [line for line in text.splitlines() if line[:1] in "┏┃┡│├└"]
+    assert table and max(len(line) for line in table) <= 60
+    assert "enc1_conv1" in text and "(Conv2D)" in text and "Total params:" in text
+
+
+def test_a_wide_terminal_keeps_the_table_on_one_line_a_row() -> None:
+    spec = Path(__file__).resolve().parents[2] / "specs" / "unet.yaml"
+    code, output = _read_terminal([sys.executable, "-m", "shapecalc", "summarize", str(spec)], columns=200)
+    assert code == 0, output
+    assert "│ enc1_conv1 (Conv2D)" in plain(output)

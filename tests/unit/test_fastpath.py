@@ -51,7 +51,12 @@ def test_leaves_other_invocations_to_typer(argv):
 
 def test_parse_options():
     check = COMMANDS["check"].params
+    unset = {"ignore": None, "select": None, "exclude": None}
     assert parse_options(["a", "--strict", "-f", "github", "b"], check) == (
-        ["a", "b"], {"output_format": "github", "strict": True})
-    assert parse_options(["a", "--format=text"], check) == (["a"], {"output_format": "text", "strict": False})
+        ["a", "b"], {"output_format": "github", "strict": True, **unset})
+    assert parse_options(["a", "--format=text"], check) == (["a"], {"output_format": "text", "strict": False, **unset})
+    assert parse_options(["a", "--ignore", "SC2", "--ignore=SC301,SC302", "--exclude", "old"], check) == (
+        ["a"], {"output_format": "text", "strict": False, **unset, "ignore": ["SC2", "SC301,SC302"],
+                "exclude": ["old"]})
+    assert parse_options(["a", "--select"], check) is None  # a missing value: typer's to refuse
     assert parse_options(["a", "--strict=1"], check) is None  # typer's to refuse
