@@ -2,8 +2,8 @@
 
 The JSON contract of SPEC §3 at command level, `--version`, a reader that
 goes away (`| head`: exit 0, nothing on stderr), Ctrl-C (exit 130, one line,
-no traceback), a narrow terminal (`COLUMNS=60`: the table is neither cropped
-nor wrapped) and file names that are not UTF-8 (written back byte for byte).
+no traceback), a narrow terminal (`COLUMNS=60`: piped, nothing changes; on a
+terminal, every row within 60 columns) and file names that are not UTF-8 (written back byte for byte).
 """
 
 from __future__ import annotations
@@ -117,13 +117,20 @@ def test_columns_60_changes_nothing_when_piped() -> None:
     assert (done.returncode, done.stdout) == (0, golden)
 
 
-def test_a_60_column_terminal_gets_the_whole_table() -> None:
-    """Rich would crop or fold a table wider than the terminal; a summary is shown whole, row for row."""
+def test_a_60_column_terminal_gets_every_row_within_its_width() -> None:
+    """As Keras does, a table wider than the terminal has its columns shrunk and long cells wrapped: no line
+    passes 60 columns, and every row, unwrapped, says what the piped golden says; the totals are whole."""
+    from tests.golden.keras_print import _our_rows, as_shapecalc_draws
+
     golden = (ROOT / "tests/golden/summaries/mlp_mnist.txt").read_text(encoding="utf-8")
     code, output = _read_terminal([*SHAPECALC, "summarize", "specs/mlp_mnist.yaml"], columns=60)
     assert code == 0, output
     assert "\x1b[" in output, "summarize did not take the terminal path"
-    assert plain(output).replace("\r\n", "\n") == golden
+    shown = plain(output).replace("\r\n", "\n")
+    assert max(len(line) for line in shown.splitlines()) <= 60
+    assert _our_rows(as_shapecalc_draws(shown, golden)) == _our_rows(golden)
+    totals = [line for line in golden.splitlines() if line.startswith(" ")]
+    assert [line for line in shown.splitlines() if line.startswith(" ")] == totals
 
 
 def test_a_file_name_that_is_not_utf8(tmp_path: Path) -> None:
