@@ -117,3 +117,14 @@ def test_batchnorm_variants_split_unevenly() -> None:
     table = read_table(golden_text(ROOT / "specs/batchnorm_variants.yaml"))
     assert table.totals == {"Total": 1776, "Trainable": 1618, "Non-trainable": 158}
     assert [row.params for row in table.rows if row.type == "BatchNormalization"] == [48, 16, 30]
+
+
+@pytest.mark.parametrize("count", [0, 1, 249, 250, 255, 256, 262_143, 262_144, 268_435_455, 268_435_456])
+def test_memory_sizes_are_keras_own(count: int) -> None:
+    """The totals' byte sizes at the unit boundaries (1,000 to 1,023 bytes stay bytes in Keras)."""
+    pytest.importorskip("keras")
+    from keras.src.utils.summary_utils import readable_memory_size
+
+    from shapecalc.render.summary import readable_size
+
+    assert readable_size(count) == readable_memory_size(count * 4)

@@ -110,7 +110,7 @@ MUTANTS: list[Mutant] = [
            """        "inputs": list(row.inputs),""", """        "inputs": [],""",
            ("tests/engine", "tests/commands/test_process_behaviour.py")),
     Mutant("render.kilo-is-1000", "shapecalc/render/summary.py",
-           "        if size / 1024 < 1:", "        if size / 1000 < 1:", KERAS_SPECS),
+           "        if size / 1024 < 1:", "        if size / 1000 < 1:", ("tests/golden/test_summaries.py",)),
     Mutant("render.functional-widths-off-keras", "shapecalc/render/text.py",
            "4: [27, 23, 14, 23]", "4: [28, 24, 11, 24]", KERAS_SPECS),
     Mutant("render.trainable-line-shows-non-trainable", "shapecalc/render/summary.py",
