@@ -140,6 +140,15 @@ COMMANDS: dict[str, Command] = {command.name: command for command in (
         ),
     ),
     Command(
+        "export", "Write the model as a Python module whose build_model() returns it, in Keras or PyTorch.",
+        "shapecalc.commands.export:run",
+        (
+            Param("file", "str", "Model file (YAML, JSON, or a Keras file)."),
+            Param("to", "choice", "The framework to write code for.", ("--to",), REQUIRED, ("keras", "pytorch")),
+            Param("output", "str", "Write the module here (default: stdout).", ("--output", "-o"), None),
+        ),
+    ),
+    Command(
         "calc", "One layer's output size and its formula, without a model file.",
         "shapecalc.commands.calc:from_options",
         (

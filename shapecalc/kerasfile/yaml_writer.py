@@ -70,7 +70,7 @@ def without_defaults(framework: str, type_name: str, args: dict[str, Any]) -> di
         if key == "trainable" and value is True:
             continue
         if field is not None and not field.is_required() and (
-                _same(value, field.default) or field.default is None and SPELT_DEFAULTS.get((framework, key)) == value):
+                same_value(value, field.default) or field.default is None and SPELT_DEFAULTS.get((framework, key)) == value):
             continue
         kept[key] = value
     return kept
@@ -84,7 +84,7 @@ def _nested(framework: str, entry: Any) -> Any:
     return {type_name: ordered(args)} if args else type_name
 
 
-def _same(value: Any, default: Any) -> bool:
+def same_value(value: Any, default: Any) -> bool:
     """Equal and of the same kind: 0 and 0.0 are the same default, True and 1 are not."""
     numbers = (int, float)
     if isinstance(value, bool) or isinstance(default, bool):

@@ -32,6 +32,7 @@ EXAMPLES: dict[str, list[list[str]]] = {
     "explain": [[SPEC, "--layer", "max_pooling2d_2"], [SPEC, "-l", "nothing"]],
     "convert": [["/nonexistent.json"], [SPEC, "-o", "/nonexistent/dir/out.yaml"]],
     "schema": [["--framework", "pytorch"], ["--framework", "jax"]],
+    "export": [[SPEC, "--to", "keras"], [SPEC, "--to", "pytorch"], [SPEC, "--to", "tensorflow"], [SPEC]],
     "calc": [["conv", "28", "-k", "3", "-s", "2"], ["pool", "7", "--pool", "2", "--kernel", "3"],
              ["conv", "28", "28", "-k", "3", "--framework", "pytorch", "-p", "1"]],
 }

@@ -1,0 +1,159 @@
+"""A Keras model file as a Keras 3 module: `build_model()` with the functional API, or keras.Sequential.
+
+Every layer is constructed with its arguments (those not at their defaults)
+and its summary name, so `build_model().summary()` shows the rows `shapecalc
+summarize` shows. A plain chain is a `keras.Sequential`; anything else calls
+each layer on what feeds it, a shared layer once constructed and then called
+per use. Calls follow Keras's conventions: a merge layer takes a list,
+MultiHeadAttention `(query, value[, key])`, a recurrent layer its extra inputs
+as `initial_state`.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from shapecalc.export.program import ExportRefused, Program, Step, arguments
+from shapecalc.export.pycode import INDENT, Call, Code, call_lines, string
+from shapecalc.model import LayerSpec
+
+POSITIONAL_CALLS = ("MultiHeadAttention", "GroupQueryAttention", "GroupedQueryAttention")
+STATE_CALLS = ("RNN", "SimpleRNN", "LSTM", "GRU", "ConvLSTM1D", "ConvLSTM2D", "ConvLSTM3D", "Bidirectional")
+
+
+class _Frozen:
+    """Layers marked `trainable: false`: made before use and frozen by `layer.trainable = False`, which is
+    what the file means (a frozen layer given to a wrapper is frozen in both directions' copies alike)."""
+
+    def __init__(self) -> None:
+        self.lines: list[str] = []
+        self.taken: set[str] = set()
+
+
+def keras_module(program: Program) -> list[str]:
+    """The body of the module after its header: imports and build_model()."""
+    frozen = _Frozen()
+    frozen.taken = {step.variable for step in program.steps} | {f"{step.variable}_layer" for step in program.steps}
+    body = _functional(program, frozen) if program.spec.functional else _sequential(program, frozen)
+    lines = ["import keras", "", "", "def build_model() -> keras.Model:"]
+    lines.append(f'{INDENT}"""The model, as `shapecalc summarize` reads it."""')
+    return lines + frozen.lines + body
+
+
+def _sequential(program: Program, frozen: _Frozen) -> list[str]:
+    spec = program.spec
+    ((_, shape),) = spec.inputs.items()
+    entries: list[Any] = [Call("keras.Input", [], _input_keywords(shape, spec.batch, None))]
+    entries += [_construct(step.layer, frozen) for step in program.steps if step.layer is not None]
+    body = [f"{INDENT}return keras.Sequential(", f"{INDENT * 2}["]
+    for entry in entries:
+        written = entry.lines(INDENT * 3, len(INDENT * 3) + 1) if isinstance(entry, Call) else [entry.text]
+        body.append(f"{INDENT * 3}{written[0]}")
+        body.extend(written[1:])
+        body[-1] += ","
+    body += [f"{INDENT * 2}],", f"{INDENT * 2}name={string(program.analysis.model)},", f"{INDENT})"]
+    return body
+
+
+def _functional(program: Program, frozen: _Frozen) -> list[str]:
+    body = frozen.lines  # frozen layers are made as they come, before the call that uses them
+    layer_variables: dict[str, str] = {}
+    for step in program.steps:
+        if step.layer is None:
+            call = Call("keras.Input", [], _input_keywords(step.shape, program.spec.batch, step.node))
+            body += _assign(step.variable, call.lines(INDENT, len(f"{INDENT}{step.variable} = ")))
+            continue
+        positional, keywords = _call_arguments(step)
+        if step.shared:
+            if step.first_call:
+                variable = layer_variables[step.layer_name] = f"{step.variable}_layer"
+                made = _construct(step.layer, frozen)
+                body += _assign(variable, _written(made, len(f"{INDENT}{variable} = ")))
+            called = _called(positional, keywords)
+            body += _assign(step.variable, [layer_variables[step.layer_name] + called[0], *called[1:]])
+        else:
+            called = _called(positional, keywords)
+            constructed = _written(_construct(step.layer, frozen), len(f"{INDENT}{step.variable} = {called[0]}"))
+            body += _assign(step.variable, constructed[:-1] + [constructed[-1] + called[0]] + called[1:])
+    inputs = [step.variable for step in program.steps if step.layer is None]
+    outputs = [source.expression() for source in program.outputs]
+    keywords = {"inputs": _list_or_one(inputs), "outputs": _list_or_one(outputs), "name": program.analysis.model}
+    body += [f"{INDENT}{line}" if i == 0 else line
+             for i, line in enumerate(call_lines("return keras.Model", [], keywords, INDENT))]
+    return body
+
+
+def _called(positional: list[Any], keywords: dict[str, Any]) -> list[str]:
+    """The call's argument list after a constructor's closing parenthesis: `(x)` when short, else expanded."""
+    from shapecalc.export.pycode import literal
+
+    inline = ", ".join([literal(item) for item in positional] + [f"{k}={literal(v)}" for k, v in keywords.items()])
+    if len(inline) <= 60 and "\n" not in inline:
+        return [f"({inline})"]
+    return call_lines("", positional, keywords, INDENT)
+
+
+def _written(made: Any, used: int) -> list[str]:
+    return made.lines(INDENT, used) if isinstance(made, Call) else [made.text]
+
+
+def _assign(variable: str, lines: list[str]) -> list[str]:
+    return [f"{INDENT}{variable} = {lines[0]}", *lines[1:]]
+
+
+def _list_or_one(names: list[str]) -> Any:
+    return Code(names[0]) if len(names) == 1 else [Code(name) for name in names]
+
+
+def _input_keywords(shape: Any, batch: int | None, name: str | None) -> dict[str, Any]:
+    keywords: dict[str, Any] = {"shape": tuple(shape)}
+    if batch is not None:
+        keywords["batch_size"] = batch
+    if name is not None:
+        keywords["name"] = name
+    return keywords
+
+
+def _call_arguments(step: Step) -> tuple[list[Any], dict[str, Any]]:
+    """Positional and keyword arguments of a call, by Keras's conventions for the layer's kind."""
+    assert step.layer is not None
+    tensors = [Code(source.expression()) for source in step.sources]
+    type_name = step.layer.type_name
+    if type_name in POSITIONAL_CALLS:
+        return tensors, {}
+    if len(tensors) > 1 and type_name in STATE_CALLS:
+        return [tensors[0]], {"initial_state": tensors[1:]}
+    if len(tensors) == 1:
+        return tensors, {}
+    return [tensors], {}  # a merge layer takes the list of its inputs
+
+
+def _construct(layer: LayerSpec | None, frozen: _Frozen) -> Call | Code:
+    """`keras.layers.Type(arguments..., name=...)` for one layer entry, wrapped layers included; a frozen
+    layer is made beforehand (into `frozen.lines`) and stands here as its variable."""
+    assert layer is not None
+    if layer.type_name.startswith("ops.") or getattr(type(layer.layer), "user_declared", False):
+        raise ExportRefused(f"{layer.name}: {layer.type_name} is not a keras.layers class; export does not "
+                            "write it yet")
+    keywords = {key: _argument(value, frozen) for key, value in arguments(layer.layer, "keras").items()}
+    keywords["name"] = layer.name
+    if layer.keys.dtype is not None:
+        keywords["dtype"] = layer.keys.dtype
+    made = Call(f"keras.layers.{layer.type_name}", [], keywords)
+    if layer.keys.trainable:
+        return made
+    from shapecalc.export.pycode import identifier
+
+    variable = identifier(f"{layer.name}_frozen", frozen.taken)
+    frozen.lines += _assign(variable, _written(made, len(f"{INDENT}{variable} = ")))
+    frozen.lines.append(f"{INDENT}{variable}.trainable = False")
+    return Code(variable)
+
+
+def _argument(value: Any, frozen: _Frozen) -> Any:
+    """A wrapped layer (or a list of cells) as the constructor calls that make it."""
+    if isinstance(value, LayerSpec):
+        return _construct(value, frozen)
+    if isinstance(value, list) and value and all(isinstance(item, LayerSpec) for item in value):
+        return [_construct(item, frozen) for item in value]
+    return value
