@@ -59,22 +59,24 @@ class Program:
 
 def read_program(path: str) -> Program:
     """Read, validate and analyse `path`; raises ExportRefused when it does not analyse cleanly."""
-    from shapecalc.diagnose import run_passes
+    from shapecalc.blocks.stage import BlockErrors, attach, expand_document
+    from shapecalc.checks import run_passes
     from shapecalc.engine import analyze, build_graph, evaluation_order, resolve
     from shapecalc.kerasfile import read_document
     from shapecalc.model import InvalidModel
     from shapecalc.reading import SourceError
     from shapecalc.render.text import diagnostic_line
-    from shapecalc.validate import load_model
+    from shapecalc.validate import MAX_LAYERS, load_model
 
     try:
         document = read_document(path)
-        spec = load_model(document)
+        spec = load_model(expand_document(document, MAX_LAYERS))
+        attach(spec)
         analysis = analyze(spec)
         run_passes(analysis, spec)
     except SourceError as error:
         raise _refused(path, [f"{path}:{error.line}:{error.column}: error[{error.code}] {error.message}"]) from None
-    except InvalidModel as errors:
+    except (InvalidModel, BlockErrors) as errors:
         raise _refused(path, [diagnostic_line(d) for d in errors.diagnostics]) from None
     problems = [d for d in analysis.diagnostics + list(getattr(document, "problems", []))
                 if d.severity.value == "error"]

@@ -26,7 +26,7 @@ STAGES: list[tuple[str, ...]] = [
     ("shapecalc.validate", "shapecalc.blocks", "shapecalc.kerasfile"),  # turned into entries before validation
     ("shapecalc.engine",),
     ("shapecalc.checks",),
-    ("shapecalc.render", "shapecalc.resample"),
+    ("shapecalc.render", "shapecalc.resample", "shapecalc.export"),
     ("shapecalc.commands",),
     ("shapecalc.cli", "shapecalc.fastpath", "shapecalc.guard", "shapecalc.__main__"),
 ]
