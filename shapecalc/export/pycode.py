@@ -154,3 +154,14 @@ def identifier(name: str, taken: set[str]) -> str:
         candidate = f"{base}_{number}"
     taken.add(candidate)
     return candidate
+
+
+def assignment(target: str, render: Any, indent: str) -> list[str]:
+    """`target = <value>` where `render(indent, used)` writes the value; when even its first line would pass
+    WIDTH, the value goes inside parentheses on the next lines, as ruff writes a long right-hand side."""
+    head = f"{indent}{target} = "
+    lines = render(indent, len(head))
+    if len(head) + len(lines[0]) <= WIDTH:
+        return [head + lines[0], *lines[1:]]
+    inner = render(indent + INDENT, len(indent + INDENT))
+    return [f"{head}(", f"{indent}{INDENT}{inner[0]}", *inner[1:], f"{indent})"]

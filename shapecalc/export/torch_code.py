@@ -15,7 +15,7 @@ from __future__ import annotations
 from typing import Any
 
 from shapecalc.export.program import ExportRefused, Program, Step, arguments
-from shapecalc.export.pycode import INDENT, Call, Code, call_lines, literal, string
+from shapecalc.export.pycode import INDENT, Call, Code, assignment, call_lines, string
 from shapecalc.layers.base import snake_case
 from shapecalc.model import LayerSpec
 
@@ -64,6 +64,7 @@ def torch_module(program: Program) -> list[str]:
                                     "export does not write it")
             attributes[step.layer_name] = _attribute(step.layer.name)
             init += _module(attributes[step.layer_name], step)
+    _shorten_variables(program, attributes)
     inputs = [step.variable for step in program.steps if step.layer is None]
     for step in program.steps:
         if step.layer is None:
@@ -85,6 +86,19 @@ def torch_module(program: Program) -> list[str]:
               f"{INDENT}def forward(self, {', '.join(inputs)}):", *forward, f"{INDENT * 2}return {returned}", "", "",
               "def build_model() -> nn.Module:", f"{INDENT}return {class_name}()"]
     return lines
+
+
+def _shorten_variables(program: Program, attributes: dict[str, str]) -> None:
+    """A call whose `variable = self.<layer>(` would pass 88 columns gets a short variable (`_v3`), so that
+    ruff formats it alike at line lengths 88 and 100 (it would move a longer one into parentheses at 88 only)."""
+    renamed: dict[str, str] = {}
+    for index, step in enumerate(program.steps):
+        function = attributes.get(step.layer_name, "torch.function")
+        if step.layer is not None and len(f"{INDENT * 2}{step.variable} = {function}(") > 88:
+            renamed[step.variable] = f"_v{index}"
+            step.variable = renamed[step.variable]
+    for source in [s for step in program.steps for s in step.sources] + program.outputs:
+        source.variable = renamed.get(source.variable, source.variable)
 
 
 def _class_name(model: str) -> str:
@@ -114,7 +128,7 @@ def _module(attribute: str, step: Step) -> list[str]:
         lines[-1] += ","
         lines.append(f"{INDENT * 2})")
     else:
-        lines = [f"{INDENT * 2}{attribute} = {constructed[0]}", *constructed[1:]]
+        lines = assignment(attribute, lambda indent, used: _construct(step.layer).lines(indent, used), INDENT * 2)
     if not step.layer.keys.trainable:
         lines.append(f"{INDENT * 2}{attribute}.requires_grad_(False)")
     return lines
@@ -126,13 +140,13 @@ Operands = tuple[list[Any], dict[str, Any]]  # positional (Code or values) and k
 def _statement(variable: str, function: str, operands: Operands, suffix: str) -> list[str]:
     """`variable = function(...)suffix` on one line when it fits in 88 columns, else one argument a line."""
     positional, keywords = operands
-    inline = ", ".join([literal(item) for item in positional] + [f"{k}={literal(v)}" for k, v in keywords.items()])
-    line = f"{INDENT * 2}{variable} = {function}({inline}){suffix}"
-    if len(line) <= 88:
-        return [line]
-    lines = call_lines(function, positional, keywords, INDENT * 2)
-    lines[-1] += suffix
-    return [f"{INDENT * 2}{variable} = {lines[0]}", *lines[1:]]
+
+    def render(indent: str, used: int) -> list[str]:
+        lines = call_lines(function, positional, keywords, indent, used + len(suffix))
+        lines[-1] += suffix
+        return lines
+
+    return assignment(variable, render, INDENT * 2)
 
 
 def _construct(layer: LayerSpec) -> Call:
