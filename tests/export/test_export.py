@@ -143,10 +143,9 @@ def test_pytorch_export_builds_the_summarized_module(path: Path, tmp_path: Path)
     torch.manual_seed(0)
     module = loaded(text, tmp_path, path.stem)()
     analysis = analyze_path(str(path)).analysis
-    from shapecalc.reading import read_file
-    from shapecalc.validate import load_model
+    from shapecalc.export.program import read_program
 
-    spec = load_model(read_file(str(path)))
+    spec = read_program(str(path)).spec  # blocks expanded, as export reads it
     params, shapes, output = torch_reference(module, spec.inputs, spec.batch)
     rows = {row.name: row for row in analysis.rows if row.type != "InputLayer"}
     for name, count in params.items():
