@@ -28,8 +28,6 @@ ALL = sorted(name for name in dir(keras.applications) if name[0].isupper() and n
 NOT_YET: dict[str, str] = {
     **{f"ConvNeXt{size}": "nested" for size in ("Tiny", "Small", "Base", "Large", "XLarge")},
     "InceptionResNetV2": "CustomScaleLayer",
-    "MobileNetV3Small": "keras.src.ops.numpy.Add",
-    "MobileNetV3Large": "keras.src.ops.numpy.Add",
 }
 MODELS = ALL if os.environ.get("SHAPECALC_ALL_APPLICATIONS") else QUICK
 
