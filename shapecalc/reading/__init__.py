@@ -105,9 +105,10 @@ def parse_text(text: str, path: str = "<string>") -> Document:
     simple = SubsetReader(text).document(path)
     if simple is not None:
         return simple
-    builder = EventBuilder(path)
+    from shapecalc.reading.nesting_bound import build_bounded
+
     try:
-        builder.run(text)
+        builder = build_bounded(text, lambda part, loader: EventBuilder(path).run(part, loader))
     except SourceError:
         raise
     except RecursionError:

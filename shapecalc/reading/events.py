@@ -86,21 +86,25 @@ class EventBuilder:
             raise SourceError("the file holds only comments; a model file needs `input:` and `layers:`")
         return Document(self.path, self.root, self.positions)
 
-    def run(self, text: str) -> None:
-        """Build the document; the cyclic garbage collector is paused meanwhile.
+    def run(self, text: str, loader_class: Any = None) -> EventBuilder:
+        """Build the document with `loader_class` (PyYAML's C loader if None); the cyclic garbage collector
+        is paused meanwhile.
 
         Building creates one container or scalar per event and frees nothing, so
         each collection would walk everything built so far for no garbage: with it
         on, a 100,000-layer file took a third longer.
         """
-        import yaml
+        if loader_class is None:
+            import yaml
 
-        loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)(text)
+            loader_class = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+        loader = loader_class(text)
         try:
             with paused_gc():
                 self.consume(loader.get_event)
         finally:
             loader.dispose()
+        return self
 
     def consume(self, next_event: Any) -> None:
         """Build from every event, each kind handled by its method below."""
