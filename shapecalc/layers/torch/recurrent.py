@@ -11,7 +11,9 @@ Parameters per layer and direction, with G gate blocks (RNN 1, GRU 3, LSTM 4):
 
     G*H*in + G*H*H_out (+ 2*G*H biases) (+ proj_size*H for LSTM projections)
 
-where `in` is input_size for the first layer and D*H_out for the others.
+where `in` is input_size for the first layer and D*H_out for the others, so
+the total is first + (num_layers - 1) * later, in closed form (a count of
+10**9 layers must not be a loop of 10**9 steps).
 Cells (RNNCell, LSTMCell, GRUCell) map (N, input_size) -> (N, hidden_size)
 with G*H*input_size + G*H*H + 2*G*H parameters; LSTMCell's row shows h'.
 """
@@ -62,10 +64,9 @@ class _Recurrent(TorchLayer):
 
     def params(self, inputs: list[Shape], why: Why) -> Params:
         directions = 2 if self.bidirectional else 1
-        total = 0
-        for layer in range(self.num_layers):
-            fan_in = self.input_size if layer == 0 else directions * self.out_size()
-            total += directions * self.layer_params(fan_in)
+        first = directions * self.layer_params(self.input_size)
+        later = directions * self.layer_params(directions * self.out_size())
+        total = first + (self.num_layers - 1) * later  # closed form: num_layers may be 10**9
         why.step(f"params: {self.num_layers} layer(s) * {directions} direction(s), "
                  f"{self.gates} gate block(s) of {self.hidden_size} = {total}")
         return Params(total)

@@ -213,8 +213,10 @@ class _Stack(TorchLayer):
     def output_shape(self, inputs: list[Shape], why: Why) -> Shape:
         inner = self.repeated().layer
         shape = inputs[0]
-        for _ in range(self.num_layers):
-            shape = inner.output_shape([shape, *inputs[1:]], why)
+        for _ in range(self.num_layers):  # each copy keeps the shape, so this stops after one or two
+            before, shape = shape, inner.output_shape([shape, *inputs[1:]], why)
+            if shape == before:
+                break
         if self.norm is not None:
             shape = self.norm.layer.output_shape([shape], why)
         return shape
