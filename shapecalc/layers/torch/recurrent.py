@@ -77,12 +77,12 @@ class _Recurrent(TorchLayer):
         shape = inputs[0]
         steps = shape[1] if len(shape) == 3 and self.batch_first else shape[0]
         directions = 2 if self.bidirectional else 1
-        counts = []
-        for layer in range(self.num_layers):
-            fan_in = self.input_size if layer == 0 else directions * self.out_size()
+        def layer(fan_in: int) -> int | None:
             one = costs.recurrent(steps, self.gates, self.hidden_size, fan_in, self.out_size(), self.projection())
-            counts.append(costs.times(directions, one))
-        return costs.total(counts)
+            return costs.times(directions, one)
+
+        later = layer(directions * self.out_size())  # closed form, as params: num_layers may be 10**9
+        return costs.total([layer(self.input_size), costs.times(self.num_layers - 1, later)])
 
     def projection(self) -> int:
         return 0
