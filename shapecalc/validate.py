@@ -241,7 +241,8 @@ class _Validator:
         type_name = plain_type_name(type_name)  # `nn.Conv2d` as pasted from code
         cls = self.lookup(framework, type_name)
         if cls is None:
-            self.unknown_type(type_name, framework, path)
+            written = raw_args.get("name") if isinstance(raw_args, dict) else None
+            self.unknown_type(type_name, framework, path, written if isinstance(written, str) else None)
             return None
         keys = self.read_keys(raw_args, args_path, type_name)
         if keys is None:
@@ -265,8 +266,12 @@ class _Validator:
         line, column = self.positions.get(path) or self.doc.locate(path)  # an entry's own position, when written
         return LayerSpec(index, type_name, layer, keys, path, args_path, line, column)
 
-    def unknown_type(self, type_name: str, framework: str, path: DocPath) -> None:
-        """SC002 with the nearest known name, and the other framework's when the name belongs there."""
+    def unknown_type(self, type_name: str, framework: str, path: DocPath, name: str | None = None) -> None:
+        """SC002 with the nearest known name, and the other framework's when the name belongs there.
+
+        The diagnostic names the entry by its `name:` when it has one; an unnamed
+        entry of an unknown type has no name to give (no type, no auto name).
+        """
         from shapecalc.layers.registry import TABLES, suggest
 
         if type_name in self.undeclared:
@@ -277,7 +282,7 @@ class _Validator:
             hint_text += f" ({type_name} is a PyTorch name: is `framework: pytorch` missing?)"
         elif framework == "pytorch" and isinstance(type_name, str) and type_name in TABLES["keras"]:
             hint_text += f" ({type_name} is a Keras name; this file says `framework: pytorch`)"
-        self.problem("SC002", f"unknown {framework} layer type {_short_repr(type_name)}{hint_text}", path)
+        self.problem("SC002", f"unknown {framework} layer type {_short_repr(type_name)}{hint_text}", path, name)
 
     def read_keys(self, raw_args: dict[str, Any], args_path: DocPath, type_name: str) -> LayerKeys | None:
         """Take the common keys (name, inputs, ...) out of `raw_args` and validate them."""

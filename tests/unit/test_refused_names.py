@@ -31,3 +31,28 @@ def test_refused_layer_is_named(text, name):
     (problem,) = caught.value.diagnostics
     assert problem.code == "SC004"
     assert problem.layer == name
+
+
+UNKNOWN_TYPES = {
+    "mapping form": ("input: [8]\nlayers:\n  - Dense: 4\n  - Densse: {units: 2, name: head}\n", "head"),
+    "type key form": ("input: [8]\nlayers:\n  - {type: Densse, units: 2, name: head}\n", "head"),
+    "pytorch": ("framework: pytorch\ninput: [8]\nlayers:\n  - Linearr: {in_features: 8, out_features: 2, name: fc}\n",
+                "fc"),
+    "nested in a wrapper": ("input: [5, 3]\nlayers:\n  - Bidirectional: {layer: {LSTMM: {units: 4, name: fw}}}\n", "fw"),
+    # an unnamed entry of an unknown type: no type, so no auto name either
+    "unnamed": ("input: [8]\nlayers:\n  - Densse: 2\n", None),
+}
+
+
+@pytest.mark.parametrize("text, name", UNKNOWN_TYPES.values(), ids=UNKNOWN_TYPES.keys())
+def test_unknown_type_names_the_entry(tmp_path, text, name):
+    import json
+
+    from shapecalc.commands.pipeline import analyze_path
+    from shapecalc.render.json import failure_document
+
+    path = tmp_path / "model.yaml"
+    path.write_text(text)
+    (problem,) = analyze_path(str(path)).diagnostics
+    assert (problem.code, problem.layer) == ("SC002", name)
+    assert json.loads(json.dumps(failure_document(str(path), [problem])))["diagnostics"][0]["layer"] == name
