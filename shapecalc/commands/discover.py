@@ -20,12 +20,16 @@ MODEL_FILES = re.compile(r"(^|/)(models?|specs?)/.+\.(ya?ml|json)$|\.model\.(ya?
 
 
 def expand(paths: list[str], exclude: list[str] | None = None) -> list[str]:
-    """Files as given, folders replaced by the model files under them (sorted), minus the excluded."""
+    """Files as given, folders replaced by the model files under them (sorted), minus the excluded.
+
+    A folder holding no model file stays in the list, so that `check` says so (SC001, "is a directory")
+    instead of passing in silence on a layout the default pattern does not fit."""
     globs = [glob for value in exclude or () for glob in value.split(",") if glob]
     found: list[str] = []
     for path in paths:
         if os.path.isdir(path):
-            found.extend(sorted(candidate for candidate in _files_under(path) if MODEL_FILES.search(candidate)))
+            matched = sorted(candidate for candidate in _files_under(path) if MODEL_FILES.search(candidate))
+            found.extend(matched or [path])  # none: the folder itself is reported ("is a directory")
         else:
             found.append(path)
     return [path for path in found if not _excluded(path, globs)]

@@ -44,3 +44,12 @@ def test_a_git_work_tree_leaves_out_what_gitignore_ignores(tmp_path: Path) -> No
 def test_exclude_globs_match_the_path_or_any_part(tmp_path: Path) -> None:
     tree(tmp_path)
     assert checked(tmp_path, "--exclude", "old,*.model.yaml", "--exclude=./models/build/*") == ["./models/a.yaml"]
+
+
+def test_a_folder_without_model_files_is_reported_not_passed(tmp_path: Path) -> None:
+    (tmp_path / "nets").mkdir()
+    (tmp_path / "nets" / "a.yaml").write_text(FLOORS, encoding="utf-8")  # not under models/ or specs/
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    done = subprocess.run([sys.executable, "-m", "shapecalc", "check", "nets"], capture_output=True, text=True,
+                          cwd=tmp_path, env=env)
+    assert (done.returncode, done.stdout) == (2, "nets:1:1: error[SC001] nets is a directory, not a model file\n")
