@@ -22,7 +22,7 @@ class SummaryText:
     title: str
     header: list[str]
     align: list[str]  # "left" | "right"
-    rows: list[list[str]]
+    rows: list[list[str]]  # a cell may hold several lines ("Connected to")
     totals: list[str]
 
 
@@ -64,7 +64,20 @@ def user_declared(row: Row) -> bool:
 
 def connected_text(row: Row) -> str:
     """Keras's "Connected to": every call's inputs as `layer[call][tensor]`, or '-' for none."""
-    return ", ".join(f"{name}[{call}][{tensor}]" for name, call, tensor in row.connections) or "-"
+    return ", ".join(_connections(row)) or "-"
+
+
+def connected_cell(row: Row) -> str:
+    """The "Connected to" cell: one connection a line, as Keras's table wraps it.
+
+    On one line, a Concatenate of 2,500 inputs made a 40,000-character cell,
+    and every row of the table was padded to its width (157 MB of output).
+    """
+    return "\n".join(_connections(row)) or "-"
+
+
+def _connections(row: Row) -> list[str]:
+    return [f"{name}[{call}][{tensor}]" for name, call, tensor in row.connections]
 
 
 def summary_text(analysis: Analysis) -> SummaryText:
@@ -80,7 +93,7 @@ def summary_text(analysis: Analysis) -> SummaryText:
         declared = declared or bool(mark)
         cells = [f"{row.name} ({row.type}){mark}", shape_text(row.output_shape), f"{row.params.total:,}"]
         if analysis.connected_column:
-            cells.append(connected_text(row))
+            cells.append(connected_cell(row))
         rows.append(cells)
     totals = analysis.totals
     lines = [

@@ -20,7 +20,7 @@ def column_widths(summary: SummaryText) -> list[int]:
     widths = list(MIN_WIDTHS[len(summary.header)])
     for cells in [summary.header, *summary.rows]:
         for i, cell in enumerate(cells):
-            widths[i] = max(widths[i], len(cell))
+            widths[i] = max(widths[i], max(map(len, cell.split("\n"))) if "\n" in cell else len(cell))
     return widths
 
 
@@ -29,6 +29,12 @@ def _line(left: str, fill: str, join: str, right: str, widths: list[int]) -> str
 
 
 def _cells(cells: list[str], widths: list[int], align: list[str], bar: str) -> str:
+    """One table row; a cell of several lines makes the row that many lines high."""
+    if any("\n" in cell for cell in cells):
+        columns = [cell.split("\n") for cell in cells]
+        height = max(map(len, columns))
+        return "\n".join(_cells([lines[i] if i < len(lines) else "" for lines in columns], widths, align, bar)
+                         for i in range(height))
     parts = []
     for cell, width, how in zip(cells, widths, align, strict=True):
         parts.append(" " + (cell.rjust(width) if how == "right" else cell.ljust(width)) + " ")
