@@ -550,8 +550,12 @@ class _Walker:
                    first.why.steps, first.why.axes, first.inputs, spec, connections, macs, span, stride)
 
     def check_sequential_feed(self, node: Node) -> None:
-        """Keras's Sequential hands every output of a layer to the next one, which takes a single tensor."""
-        if self.functional or len(node.links) != 1:
+        """Keras's Sequential hands every output of a layer to the next one, which takes a single tensor.
+
+        A PyTorch file passes the first output on (SPEC §6: `name` alone is the
+        first output), as a module's forward written `x, _ = self.lstm(x)` does.
+        """
+        if self.functional or len(node.links) != 1 or self.spec.framework == "pytorch":
             return
         source = node.links[0][0]
         count = len(self.outputs[source])

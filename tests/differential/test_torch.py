@@ -25,6 +25,7 @@ from tests.differential.torch_reference import build, is_functional, same_output
 from tests.differential.yaml_entries import entry_span  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[2]
+EVERY_OUTPUT_SHOWN = {"RNN", "LSTM", "GRU"}  # types whose row must list every tensor forward returns (SPEC §6)
 
 
 def torch_files() -> list[Path]:
@@ -65,6 +66,8 @@ def test_matches_torch(path: Path) -> None:
     for index, (row, theirs) in enumerate(zip(layers, reference.layers, strict=True)):
         assert same_outputs(row["output_shape"], reference, index), (
             row["name"], row["output_shape"], theirs.output_shapes)
+        if theirs.type in EVERY_OUTPUT_SHOWN:  # SPEC §6: the row lists every tensor forward returns
+            assert isinstance(row["output_shape"][0], list), (row["name"], "shows one output of", theirs.output_shapes)
         assert (row["params"], row["trainable_params"]) == (theirs.params, theirs.trainable_params), row["name"]
     if data.get("batch"):
         assert [r["output_shape"] for r in layers] == [

@@ -6,7 +6,8 @@ with its three entry forms; each entry becomes `getattr(torch.nn, type)(**args)`
 `Mul` or `Chunk` modules of `torch_ops.py`), and
 the forward pass runs on a zero tensor of batch 1 (or the file's `batch:`).
 Each layer's output shape is read from the tensor it returns (the first
-element when it returns a tuple, as RNNs and attention do), and its parameter
+element when it returns a tuple, as RNNs and attention do; `output_shapes`
+holds every tensor of the tuple, flattened), and its parameter
 count is `sum(p.numel() for p in module.parameters())`.
 """
 

@@ -1,11 +1,15 @@
 """torch.nn recurrent layers: RNN, LSTM, GRU and their single-step cells.
 
 RNN/LSTM/GRU take (L, N, H_in) (or (N, L, H_in) with `batch_first`, or an
-unbatched (L, H_in)) and return `(output, h_n)` (LSTM: `(output, (h_n, c_n))`).
-The summary row shows `output`, the tensor the next layer receives:
+unbatched (L, H_in)) and return `(output, h_n)` (LSTM: `(output, (h_n, c_n))`),
+so the row shows every one of them, nested tuples flattened (SPEC §6):
 
     output = (*input[:-1], D * H_out)    D = 2 if bidirectional else 1,
                                          H_out = proj_size or hidden_size
+    h_n    = (D * num_layers, N, H_out)  batch second even with batch_first;
+    c_n    = (D * num_layers, N, H)      no N for an unbatched input
+
+`name` passes `output` on, `name[1]` is h_n and `name[2]` c_n.
 
 Parameters per layer and direction, with G gate blocks (RNN 1, GRU 3, LSTM 4):
 
@@ -37,7 +41,7 @@ def need_input_size(name: str, shape: Shape, input_size: int) -> None:
 
 
 class _Recurrent(TorchLayer):
-    """(L, N, H_in) -> output (L, N, D*H_out), the row shown; params per layer and direction G*H*(in + H_out) + 2*G*H (G: RNN 1, GRU 3, LSTM 4)."""
+    """(L, N, H_in) -> [output (L, N, D*H_out), h_n (D*num_layers, N, H_out), LSTM's c_n (D*num_layers, N, H)]; params per layer and direction G*H*(in + H_out) + 2*G*H (G: RNN 1, GRU 3, LSTM 4)."""
 
     gates: ClassVar[int] = 1
 
@@ -53,14 +57,28 @@ class _Recurrent(TorchLayer):
     def out_size(self) -> int:
         return self.hidden_size
 
-    def output_shape(self, inputs: list[Shape], why: Why) -> Shape:
+    def output_shape(self, inputs: list[Shape], why: Why) -> list[Shape]:
         shape = inputs[0]
         name = self.type_name()
         need_ranks(shape, (2, 3), name)
         need_input_size(name, shape, self.input_size)
         directions = 2 if self.bidirectional else 1
         why.step(f"features: {directions} direction(s) * {self.out_size()} = {directions * self.out_size()}")
-        return (*shape[:-1], directions * self.out_size())
+        output = (*shape[:-1], directions * self.out_size())
+        batch = () if len(shape) == 2 else (shape[0] if self.batch_first else shape[1],)
+        stacked = directions * self.num_layers
+        states = [(stacked, *batch, size) for size in self.state_sizes()]
+        why.step(f"states ({', '.join(self.state_names())}): {directions} direction(s) * {self.num_layers} layer(s) "
+                 f"= {stacked} first, then the batch axis" + (" (batch_first does not move it)" if self.batch_first
+                                                              and batch else ""))
+        return [output, *states]
+
+    def state_sizes(self) -> list[int]:
+        """The last axis of each state returned after `output`."""
+        return [self.out_size()]
+
+    def state_names(self) -> list[str]:
+        return ["h_n"]
 
     def params(self, inputs: list[Shape], why: Why) -> Params:
         directions = 2 if self.bidirectional else 1
@@ -116,6 +134,12 @@ class LSTM(_Recurrent):
 
     def out_size(self) -> int:
         return self.proj_size or self.hidden_size
+
+    def state_sizes(self) -> list[int]:
+        return [self.out_size(), self.hidden_size]  # h_n is projected, c_n is not
+
+    def state_names(self) -> list[str]:
+        return ["h_n", "c_n"]
 
     def layer_params(self, fan_in: int) -> int:
         return super().layer_params(fan_in) + self.proj_size * self.hidden_size
