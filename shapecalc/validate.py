@@ -171,6 +171,12 @@ class _Validator:
         which the reader already holds to printable text)."""
         if top.model is not None and not _printable_name(top.model):
             self.problem("SC004", f"`model:` must be 1 to {MAX_NAME} printable characters on one line", ("model",))
+        elif top.model is not None and top.framework == "keras" and "/" in top.model:
+            self.problem("SC004", _slash_message("model", top.model), ("model",))
+        if top.framework == "keras":
+            for name in top.inputs or {}:
+                if "/" in name:
+                    self.problem("SC004", _slash_message("input", name), ("inputs", name))
 
     def check_input_sizes(self, inputs: dict[str, tuple], batch: int | None) -> None:
         from shapecalc.shapes import ShapeError
@@ -208,6 +214,8 @@ class _Validator:
         except validation_error() as error:
             self.report_validation(error, args_path, type_name, None)
             return None
+        if entry.name is not None and "/" in entry.name:  # only Keras files start with an Input entry
+            self.problem("SC004", _slash_message("input", entry.name), args_path + ("name",))
         return entry, self.doc.locate(("layers", 0))
 
     def read_inputs(self, top: TopLevel, layers: list[LayerSpec],
@@ -301,6 +309,9 @@ class _Validator:
         if keys.name is not None and not _printable_name(keys.name):
             self.problem("SC004", f"a layer name must be 1 to {MAX_NAME} printable characters on one line",
                          args_path + ("name",))
+            return None
+        if keys.name is not None and "/" in keys.name and self.doc_framework == "keras":
+            self.problem("SC004", _slash_message("layer", keys.name), args_path + ("name",))
             return None
         return keys
 
@@ -438,6 +449,12 @@ def _framework_written(data: Any) -> str:
     """The framework a file names (keras unless it names pytorch), for reading entries before validation."""
     framework = data.get("framework", "keras") if isinstance(data, dict) else "keras"
     return framework if framework in ("keras", "pytorch") else "keras"
+
+
+def _slash_message(what: str, name: str) -> str:
+    """Keras refuses `/` in any name (model, input, layer): it separates scopes in weight paths."""
+    return (f"a Keras {what} name cannot contain `/` (Keras: \"Argument `name` must be a string and cannot "
+            f"contain character `/`\"), received {name!r}")
 
 
 def _printable_name(name: str) -> bool:

@@ -100,9 +100,10 @@ def test_colour_on_a_terminal_and_none_with_no_color() -> None:
 
 def test_user_text_is_never_markup(tmp_path: Path) -> None:
     model = tmp_path / "markup.yaml"
-    model.write_text("input: [4]\nlayers:\n  - Dense: {units: 2, name: '[bold red]x[/]'}\n")
+    model.write_text("framework: pytorch\ninput: [4]\nlayers:\n"
+                     "  - Linear: {in_features: 4, out_features: 2, name: '[bold red]x[/]'}\n")  # Keras refuses `/`
     shown = run_on_terminal(["explain", str(model)], {})
-    assert "[bold red]x[/] (Dense)" in shown
+    assert "[bold red]x[/] (Linear)" in shown
 
 
 def test_batchnorm_names_the_vectors_it_keeps() -> None:

@@ -37,7 +37,7 @@ def test_markup_name_printed_as_written_by_a_forced_terminal(monkeypatch: pytest
     rich_table.render(analysis, stream)
     output = stream.getvalue()
     assert "\x1b[" in output, "the console was not in terminal mode"
-    assert f"{MARKUP_NAME} (Dense)" in plain(output)
+    assert f"{MARKUP_NAME} (Linear)" in plain(output)
 
 
 def _read_terminal(argv: list[str], columns: int = 120, timeout: float = 30) -> tuple[int, str]:
@@ -69,7 +69,7 @@ def test_markup_name_on_a_real_terminal() -> None:
     code, output = _read_terminal([sys.executable, "-m", "shapecalc", "summarize", str(CASES / "name_rich_markup.yaml")])
     assert code == 0, output
     assert "\x1b[" in output, "summarize did not take the terminal path"
-    assert f"{MARKUP_NAME} (Dense)" in plain(output)
+    assert f"{MARKUP_NAME} (Linear)" in plain(output)
 
 
 def test_markup_type_in_a_message_on_a_real_terminal() -> None:
