@@ -10,9 +10,14 @@ the output, its share of the missing pixels is
 (a pixels dropped at a window of stride s, `up` the product of the later
 exact upsampling factors, `down` of the later exact downsampling factors):
 7 -> 3 drops 1 of stride 2, three UpSampling2D(2) multiply by 8: 1/2 * 8 = 4.
-The fixes offered are checked by re-running the model: the nearest input
-sizes that lose nothing, `padding='same'` on the flooring layer, and the
-padding or cropping that brings the output back to size.
+The comparison holds only along axes that stay themselves: a layer that
+rearranges axes (Permute, Reshape, Flatten, a torch Linear over the last
+axis) ends it, so flooring before one is not traced through it. A share is
+a whole number of pixels, or the flooring does not explain the difference
+and nothing is claimed. Every fix offered is checked by re-running the
+model with it, and offered only if the output then has the size wanted:
+the nearest input sizes that lose nothing, `padding='same'` (or ceil_mode)
+on the flooring layer, and the padding or cropping at the end.
 """
 
 from __future__ import annotations
@@ -26,6 +31,7 @@ from shapecalc.checks.analyzed import (
     plural,
     real_losses,
     reanalyze,
+    try_layer,
     spatial,
     unit_names,
     variant,
@@ -76,6 +82,8 @@ def report_shrunk_output(model: AnalyzedModel, output: Row) -> None:
     if found is None or isinstance(output.output_shape, list):
         return
     _, input_shape = found
+    if rearranging_rows(model, model.ancestors(output.name)):
+        return  # the output's axes are not the input's: their sizes do not compare
     before, after = spatial(input_shape, model.layout), spatial(output.main_shape, model.layout)
     differing = [j for j in range(len(before)) if len(after) == len(before) and None not in (before[j], after[j])
                  and before[j] != after[j]]
@@ -90,7 +98,7 @@ def report_shrunk_output(model: AnalyzedModel, output: Row) -> None:
         f"the input {format_shape(input_shape)} ({difference_text(before, after, differing)}): "
         f"{trace_text(model, losses)}{share_note(losses, before[differing[0]] - after[differing[0]])}"
     )
-    fixes = fixes_text(model, output, losses, before, after, differing)
+    fixes = fixes_text(model, output, losses, before, after, differing, target=before)
     model.add("SC202", message + (f". Fix: {fixes}" if fixes else ""), output)
 
 
@@ -112,7 +120,7 @@ def explain_failed_expect(model: AnalyzedModel, output: Row, diagnostic, target:
     fixes = ""
     if found is not None:
         before = spatial(found[1], model.layout)
-        fixes = fixes_text(model, output, losses, before, got, differing, match_input=False)
+        fixes = fixes_text(model, output, losses, before, got, differing, match_input=False, target=wanted)
     cause = f"; cause: {trace_text(model, losses)}" + (f". Fix: {fixes}" if fixes else "")
     model.diagnostics[model.diagnostics.index(diagnostic)] = dataclasses.replace(
         diagnostic, message=diagnostic.message + cause)
@@ -154,6 +162,9 @@ def trace(model: AnalyzedModel, output: Row, differing: list[int]) -> list[Loss]
     """The flooring layers on the path to `output` along the differing axes, with their shares."""
     path = model.ancestors(output.name)
     rows = [row for row in model.analysis.rows if row.name in path]
+    rearranging = rearranging_rows(model, path)
+    if rearranging:  # only the layers after the last one that rearranges axes work on the output's axes
+        rows = rows[max(rows.index(row) for row in rearranging) + 1:]
     count = len(differing) and len(spatial(output.main_shape, model.layout))
     losses: list[Loss] = []
     for position, row in enumerate(rows):
@@ -169,7 +180,15 @@ def trace(model: AnalyzedModel, output: Row, differing: list[int]) -> list[Loss]
         up, down, uppers = scale_after(model, later, dropped[0][0])
         _, lost, stride = dropped[0]
         losses.append(Loss(row, dropped, uppers, Fraction(lost, stride) * up / down))
+    if any(loss.share.denominator != 1 for loss in losses):
+        return []  # a pixel is not split: flooring does not account for this difference
     return losses
+
+
+def rearranging_rows(model: AnalyzedModel, path: set[str]) -> list[Row]:
+    """The rows on `path` whose layer rearranges axes (Permute, Reshape, Flatten, ...)."""
+    return [row for row in model.analysis.rows if row.name in path and row.spec is not None
+            and getattr(row.spec.layer, "rearranges_axes", False)]
 
 
 def scale_after(model: AnalyzedModel, later: list[Row], axis: int) -> tuple[Fraction, Fraction, list[Row]]:
@@ -234,22 +253,44 @@ def trace_text(model: AnalyzedModel, losses: list[Loss], where: str = "at the ou
 
 
 def fixes_text(model: AnalyzedModel, output: Row, losses: list[Loss], before, after, differing: list[int],
-               match_input: bool = True) -> str:
+               match_input: bool = True, target=None) -> str:
+    """The fixes that, re-run, give the output the `target` spatial sizes (the input's, or the `expect`ed)."""
     fixes = []
     sizes = lossless_inputs(model, output, differing, match_input)
     if sizes:
         fixes.append(f"an input of {' or '.join(sizes)} loses nothing")
     for loss in losses:
-        fix = tiling_fix(model, loss.row, output)
+        fix = tiling_fix(model, loss.row, output, differing, target)
         if fix is not None:
             fixes.append(fix)
     if match_input:
-        fixes.append(edge_fix(model, before, after, differing))
+        fix = edge_fix(model, output, before, after, differing)
+        if fix is not None:
+            fixes.append(fix)
     return "; or ".join(fixes)
 
 
-def edge_fix(model: AnalyzedModel, before, after, differing: list[int]) -> str:
-    """The padding (or cropping) layer that brings the output back to the input's size."""
+def edge_fix(model: AnalyzedModel, output: Row, before, after, differing: list[int]) -> str | None:
+    """The padding (or cropping) layer that brings the output back to the input's size, if running it
+    on the output confirms that it does."""
+    text, type_name, padding = edge_layer(model, before, after, differing)
+
+    from shapecalc.layers.registry import lookup
+
+    cls = lookup(model.framework, type_name)
+    try:
+        layer = cls.build({"padding" if type_name.startswith(("ZeroPad", "ZeroPadding")) else "cropping": padding})
+    except Exception:  # noqa: BLE001 - a layer the framework would refuse is no fix
+        return None
+    shape = try_layer(layer, [output.main_shape])
+    if shape is None or isinstance(shape, list):
+        return None
+    got = spatial(shape, model.layout)
+    return text if len(got) == len(before) and all(got[j] == before[j] for j in differing) else None
+
+
+def edge_layer(model: AnalyzedModel, before, after, differing: list[int]) -> tuple[str, str, object]:
+    """The padding (or cropping) layer that should bring the output back: (text, type, its argument)."""
     count = len(before)
     pairs = []
     for j in range(count):
@@ -261,11 +302,13 @@ def edge_fix(model: AnalyzedModel, before, after, differing: list[int]) -> str:
     if model.framework == "pytorch":
         sign = 1 if grow else -1
         flat = tuple(sign * p for pair in reversed(pairs) for p in pair)
-        argument = str(flat[0]) if symmetric else str(flat)
-        return f"a ZeroPad{count}d({argument}) at the end ({change}{'' if grow else ': negative pads crop'})"
+        value = flat[0] if symmetric else flat
+        return (f"a ZeroPad{count}d({value}) at the end ({change}{'' if grow else ': negative pads crop'})",
+                f"ZeroPad{count}d", list(value) if isinstance(value, tuple) else value)
     kind = "ZeroPadding" if grow else "Cropping"
-    argument = str(pairs[0][0]) if symmetric else str(tuple(pairs) if count > 1 else pairs[0])
-    return f"a {kind}{count}D({argument}) at the end ({change})"
+    value = pairs[0][0] if symmetric else (tuple(pairs) if count > 1 else pairs[0])
+    written = [list(p) for p in value] if count > 1 and not symmetric else (list(value) if isinstance(value, tuple) else value)
+    return f"a {kind}{count}D({value}) at the end ({change})", f"{kind}{count}D", written
 
 
 def lossless_inputs(model: AnalyzedModel, output: Row, differing: list[int], match_input: bool) -> list[str]:
@@ -331,8 +374,16 @@ def lossless(candidate: AnalyzedModel, output: str, differing: list[int], size: 
     return not match_input or all(after[j] == size for j in differing)
 
 
-def tiling_fix(model: AnalyzedModel, row: Row, output: Row) -> str | None:
-    """The first argument change that makes the flooring layer tile ('same', ceil_mode), with the new output."""
+def reaches(sizes, differing: list[int], target) -> bool:
+    """Whether spatial `sizes` are the `target` ones along the differing axes (no target: any change will do)."""
+    if target is None:
+        return True
+    return len(sizes) == len(target) and all(sizes[j] == target[j] for j in differing)
+
+
+def tiling_fix(model: AnalyzedModel, row: Row, output: Row, differing: list[int], target) -> str | None:
+    """The first argument change that makes the flooring layer tile ('same', ceil_mode) and, re-run, gives
+    the output the `target` spatial sizes; with the new output."""
     layer = row.spec.layer if row.spec else None
     if layer is None:
         return None
@@ -342,7 +393,8 @@ def tiling_fix(model: AnalyzedModel, row: Row, output: Row) -> str | None:
         if candidate is None or candidate.has_errors() or real_losses(candidate, candidate.rows.get(row.name, row)):
             continue
         changed = candidate.rows.get(output.name)
-        if changed is not None and not isinstance(changed.output_shape, list):
+        if changed is not None and not isinstance(changed.output_shape, list) and reaches(
+                spatial(changed.main_shape, candidate.layout), differing, target):
             setting = ", ".join(f"{key}={value!r}" for key, value in update.items())
             return f"{setting} on {row.name} (the output becomes {format_shape(changed.main_shape)})"
     return None

@@ -72,6 +72,9 @@ class Layer(Declared):
     auto_name: ClassVar[str] = ""  # Keras's name prefix; derived from the class name if empty
     framework: ClassVar[str] = "keras"
     nested_entries: ClassVar[tuple[str, ...]] = ()  # arguments holding a layer entry (wrappers' `layer:`)
+    # Its output axes are not its input's spatial axes one to one (Permute, Reshape, Flatten, a torch
+    # Linear over the last axis): comparisons of spatial sizes across it (SC202) mean nothing.
+    rearranges_axes: ClassVar[bool] = False
     built_sublayers: ClassVar[tuple[str, ...]] = ()  # name prefixes of unnamed sublayers Keras makes at build
     user_declared: ClassVar[bool] = False  # declared in the file (`custom_layers:`), marked in the summary
     graph_only: ClassVar[bool] = False  # exists only in functional models (Keras operations): makes the file one

@@ -75,6 +75,8 @@ class Dense(WeightSettings, Layer):
 class Flatten(Layer):
     """(batch, d1, d2, ...) -> (batch, d1*d2*...); None if any size is unknown."""
 
+    rearranges_axes: ClassVar[bool] = True
+
     data_format: DataFormat = None
 
     def output_shape(self, inputs: list[Shape], why: Why) -> Shape:
@@ -113,6 +115,8 @@ class Reshape(Layer):
     """(batch, *input) -> (batch, *target_shape), with prod(input) = prod(target_shape);
     one -1 in target_shape stands for prod(input) / prod(the other sizes), which must divide exactly.
     """
+
+    rearranges_axes: ClassVar[bool] = True
 
     primary: ClassVar[str | None] = "target_shape"
 
@@ -164,6 +168,8 @@ class Reshape(Layer):
 class Permute(Layer):
     """Reorders the non-batch axes: output axis i is input axis dims[i] (1-based, batch excluded)."""
 
+    rearranges_axes: ClassVar[bool] = True
+
     primary: ClassVar[str | None] = "dims"
 
     dims: list[PositiveInt]
@@ -185,6 +191,8 @@ class Permute(Layer):
 
 class RepeatVector(Layer):
     """(batch, features) -> (batch, n, features)."""
+
+    rearranges_axes: ClassVar[bool] = True
 
     primary: ClassVar[str | None] = "n"
 

@@ -32,6 +32,8 @@ def need_features(name: str, shape: Shape, expected: int, argument: str) -> None
 class Linear(TorchLayer):
     """(*, in_features) -> (*, out_features); params in_features*out_features + out_features."""
 
+    rearranges_axes: ClassVar[bool] = True
+
     in_features: PositiveInt
     out_features: PositiveInt
     bias: bool = True
@@ -70,6 +72,8 @@ class LazyLinear(Linear):
 
 class Bilinear(TorchLayer):
     """(*, in1_features), (*, in2_features) -> (*, out_features); params in1*in2*out + out."""
+
+    rearranges_axes: ClassVar[bool] = True
 
     min_inputs: ClassVar[int] = 2
     max_inputs: ClassVar[int | None] = 2

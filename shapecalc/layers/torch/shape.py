@@ -32,6 +32,8 @@ class Identity(receptive.KeepsField, TorchLayer):
 class Flatten(TorchLayer):
     """Axes start_dim..end_dim become one axis of their product (None if any is unknown)."""
 
+    rearranges_axes: ClassVar[bool] = True
+
     start_dim: AnyInt = 1
     end_dim: AnyInt = -1
 
@@ -50,6 +52,8 @@ class Flatten(TorchLayer):
 
 class Unflatten(TorchLayer):
     """Axis `dim` becomes the axes `unflattened_size`, whose product must be its size (one -1 is inferred)."""
+
+    rearranges_axes: ClassVar[bool] = True
 
     dim: AnyInt
     unflattened_size: list[UnflattenSize]

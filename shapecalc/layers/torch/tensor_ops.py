@@ -32,6 +32,8 @@ Size = Annotated[int, Ge(-1), Le(MAX_SIZE)]
 class Permute(TorchLayer):
     """x.permute(*dims): output axis i is input axis dims[i]; dims must order every axis once."""
 
+    rearranges_axes: ClassVar[bool] = True
+
     primary: ClassVar[str | None] = "dims"
 
     dims: list[AnyInt]
@@ -49,6 +51,8 @@ class Permute(TorchLayer):
 
 class Transpose(TorchLayer):
     """x.transpose(dim0, dim1): the two axes swap places."""
+
+    rearranges_axes: ClassVar[bool] = True
 
     dim0: AnyInt
     dim1: AnyInt
@@ -69,6 +73,8 @@ class Reshape(TorchLayer):
     with as many nulls as the input has unknown sizes the -1 is still
     inferred (the unknowns cancel), and otherwise it is unknown too.
     """
+
+    rearranges_axes: ClassVar[bool] = True
 
     primary: ClassVar[str | None] = "shape"
 
@@ -108,6 +114,8 @@ class View(Reshape):
 class Squeeze(TorchLayer):
     """x.squeeze(dim): removes axes of size 1 (every one, or those in `dim`); unknown sizes stay."""
 
+    rearranges_axes: ClassVar[bool] = True
+
     primary: ClassVar[str | None] = "dim"
 
     dim: AnyInt | list[AnyInt] | None = None
@@ -124,6 +132,8 @@ class Squeeze(TorchLayer):
 
 class Unsqueeze(TorchLayer):
     """x.unsqueeze(dim): an axis of size 1 inserted at `dim` (-rank-1 <= dim <= rank)."""
+
+    rearranges_axes: ClassVar[bool] = True
 
     primary: ClassVar[str | None] = "dim"
 
