@@ -31,8 +31,8 @@ from shapecalc.checks.analyzed import (
     plural,
     real_losses,
     reanalyze,
-    try_layer,
     spatial,
+    try_layer,
     unit_names,
     variant,
 )

@@ -12,7 +12,7 @@ biases when `use_bias`.
 
 from __future__ import annotations
 
-from typing import ClassVar, Literal
+from typing import Any, ClassVar, Literal
 
 from shapecalc.arguments.types import (
     ArgumentError,
@@ -72,7 +72,21 @@ def conv_sizes(
     return tuple(sizes)
 
 
-class ConvBase(Layer):
+class LowerCasedPadding:
+    """Keras's convolutions (and ConvLSTM) lower-case `padding` (standardize_padding): 'SAME' is 'same'.
+
+    Its pooling layers do not: there 'SAME' is refused, as Keras 3.15.1 refuses it.
+    """
+
+    @classmethod
+    def build(cls, args: dict[str, Any]) -> Any:
+        padding = args.get("padding")
+        if isinstance(padding, str) and padding != padding.lower():
+            args = {**args, "padding": padding.lower()}
+        return super().build(args)  # type: ignore[misc]
+
+
+class ConvBase(LowerCasedPadding, Layer):
     """What every Keras convolution shares: the window arguments, the bias and the activation."""
 
     rank: ClassVar[int] = 2

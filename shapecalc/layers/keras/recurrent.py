@@ -23,7 +23,7 @@ from shapecalc.arguments.types import ArgumentError, DataFormat, PositiveInt, Po
 from shapecalc.costs import macs as costs
 from shapecalc.layers.base import Layer, Params, Why, need_rank
 from shapecalc.layers.keras.activations import check_activation
-from shapecalc.layers.keras.conv import conv_sizes, join_channels, split_channels
+from shapecalc.layers.keras.conv import LowerCasedPadding, conv_sizes, join_channels, split_channels
 from shapecalc.layers.nested import wrapped
 from shapecalc.shapes import Shape, ShapeError, format_shape, product
 
@@ -263,7 +263,7 @@ class RNN(Recurrent):
         return Params(trainable, frozen)
 
 
-class _ConvLSTM(Recurrent, _Weights):
+class _ConvLSTM(LowerCasedPadding, Recurrent, _Weights):
     """An LSTM whose gates are convolutions: each time step is a (spatial..., channels) image.
 
     The input convolution follows Conv's rule per spatial axis
