@@ -389,6 +389,7 @@ class _Walker:
             input_names=list(self.spec.inputs),
             output_names=[self.nodes[name].layer for name in outputs],
             connected_column=connected,
+            partial_totals=any(name not in self.outputs for name in order),  # a call failed, or was poisoned
         )
 
     def output_nodes(self) -> list[str]:

@@ -127,6 +127,9 @@ class Analysis:
     input_names: list[str] = field(default_factory=list)
     output_names: list[str] = field(default_factory=list)
     connected_column: bool = False  # Keras adds "Connected to" unless the graph is a plain chain
+    # Some layer of the model could not be computed: `totals` counts only the layers before the error,
+    # which is not the model's total (Keras refuses the model and has none).
+    partial_totals: bool = False
 
     @property
     def total_macs(self) -> int | None:

@@ -70,7 +70,8 @@ def explain_lines(analysis: Analysis, only: str | None = None) -> Iterator[Line]
     if only is None:
         yield ("", "")
         totals = analysis.totals
-        yield (f"Total params: {totals.total:,} ({readable_size(totals.total)}): "
+        of = " of the layers before the error" if analysis.partial_totals else ""
+        yield (f"Total params{of}: {totals.total:,} ({readable_size(totals.total)}): "
                f"{totals.trainable:,} trainable, {totals.non_trainable:,} non-trainable", "bold")
         unplaced = [d for d in analysis.diagnostics if not d.layer]
         yield from diagnostic_lines(unplaced)

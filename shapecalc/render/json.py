@@ -46,16 +46,22 @@ def document(analysis: Analysis) -> dict[str, Any]:
 
 
 def _document(analysis: Analysis) -> dict[str, Any]:
-    return {
+    totals = analysis.totals
+    counts = {"total_params": totals.total, "trainable_params": totals.trainable,
+              "non_trainable_params": totals.non_trainable}
+    document = {
         "model": analysis.model,
         "framework": analysis.framework,
         "layers": [layer_json(row) for row in analysis.rows],
-        "total_params": analysis.totals.total,
-        "trainable_params": analysis.totals.trainable,
-        "non_trainable_params": analysis.totals.non_trainable,
+        **counts,
         "total_macs": analysis.total_macs,
         "diagnostics": [d.as_json() for d in analysis.diagnostics],
     }
+    if analysis.partial_totals:  # a layer failed: the model has no total, only its computed layers have
+        document.update(dict.fromkeys(counts))
+        document["params_before_error"] = counts
+        document["macs_before_error"], document["total_macs"] = document["total_macs"], None
+    return document
 
 
 def failure_document(path: str, diagnostics: list[Diagnostic], framework: str | None = None) -> dict[str, Any]:

@@ -96,11 +96,12 @@ def summary_text(analysis: Analysis) -> SummaryText:
             cells.append(connected_cell(row))
         rows.append(cells)
     totals = analysis.totals
+    of = " of the layers before the error" if analysis.partial_totals else ""  # not the model's total
     lines = [
-        f"Total params: {totals.total:,} ({readable_size(totals.total)})",
-        f"Trainable params: {totals.trainable:,} ({readable_size(totals.trainable)})",
-        f"Non-trainable params: {totals.non_trainable:,} ({readable_size(totals.non_trainable)})",
-        macs_line(analysis.total_macs),
+        f"Total params{of}: {totals.total:,} ({readable_size(totals.total)})",
+        f"Trainable params{of}: {totals.trainable:,} ({readable_size(totals.trainable)})",
+        f"Non-trainable params{of}: {totals.non_trainable:,} ({readable_size(totals.non_trainable)})",
+        macs_line(analysis.total_macs).replace("Total MACs", f"Total MACs{of}", 1),
     ]
     if declared:
         lines.append(DECLARED_NOTE)
