@@ -5,6 +5,12 @@
     shapecalc calc convtranspose 7 --kernel 3 --stride 2
     shapecalc calc upsample 7 --size 2
     shapecalc calc maxpool 7 --kernel 2 --ceil-mode --framework pytorch
+    shapecalc calc conv2d 28 32 --kernel 3,5 --stride 1,2
+
+`--kernel`, `--stride`, `--padding` and `--dilation` take one value for
+every axis or one per axis (`3,5`), as the frameworks' tuples do; a flag
+given twice, a flag the operation does not take (`--size` on a conv) and
+causal padding outside 1-D are refused with the reason, never ignored.
 
 Keras conventions by default ('valid'/'same'/'causal' padding, pool strides
 defaulting to the pool size); `--framework pytorch` takes explicit integer
@@ -38,12 +44,14 @@ class CalcError(Exception):
 
 @dataclass(frozen=True)
 class Request:
+    """One calc question; kernel, stride, padding and dilation hold one value, or one per axis."""
+
     operation: str
     sizes: list[int]
-    kernel: int | None = None
-    stride: int | None = None
-    padding: str | None = None
-    dilation: int = 1
+    kernel: tuple[int, ...] | None = None
+    stride: tuple[int, ...] | None = None
+    padding: tuple[str, ...] | None = None
+    dilation: tuple[int, ...] = (1,)
     ceil_mode: bool = False
     output_padding: int | None = None
     size: int | None = None
@@ -51,21 +59,61 @@ class Request:
     framework: str = "keras"
 
 
-def from_options(operation: str, sizes: list[int], kernel: int | None, pool: int | None, stride: int | None,
-                 padding: str | None, dilation: int, ceil_mode: bool, output_padding: int | None, size: int | None,
-                 scale: float | None, framework: str) -> int:
-    """The command line's options (commands/table.py) as a Request; `--pool` is `--kernel` for pooling."""
-    if pool is not None and kernel is not None and pool != kernel:
-        sys.stderr.write("shapecalc calc: give --pool or --kernel, not both\n")
+# The flags each operation takes besides the sizes and --framework (kernel, stride, padding, dilation per axis).
+APPLIES = {
+    "conv": {"kernel", "stride", "padding", "dilation"},
+    "pool": {"kernel", "stride", "padding", "dilation", "ceil_mode"},
+    "transpose": {"kernel", "stride", "padding", "dilation", "output_padding"},
+    "upsample": {"size", "scale"},
+}
+FLAG_NAMES = {"kernel": "--kernel", "stride": "--stride", "padding": "--padding", "dilation": "--dilation",
+              "ceil_mode": "--ceil-mode", "output_padding": "--output-padding", "size": "--size", "scale": "--scale"}
+KIND_NAMES = {"conv": "a convolution", "pool": "pooling", "transpose": "a transposed convolution",
+              "upsample": "upsampling"}
+
+
+def parse_axes(flag: str, written: list[str] | None, as_int: bool = True) -> tuple | None:
+    """`--kernel 3,5` as (3, 5); a flag given twice is refused (typer would keep the last silently)."""
+    if not written:
+        return None
+    if len(written) > 1:
+        raise CalcError(f"{flag} given {len(written)} times ({', '.join(written)}): give it once, with one value "
+                        f"for every axis or one per axis ({flag} {','.join(written)})")
+    parts = [part.strip() for part in written[0].split(",")]
+    if not as_int:
+        return tuple(parts)
+    try:
+        return tuple(int(part) for part in parts)
+    except ValueError:
+        raise CalcError(f"{flag} takes integers, one for every axis or one per axis (3 or 3,5), "
+                        f"received {written[0]!r}") from None
+
+
+def from_options(operation: str, sizes: list[int], kernel: list[str] | None, pool: list[str] | None,
+                 stride: list[str] | None, padding: list[str] | None, dilation: list[str] | None, ceil_mode: bool,
+                 output_padding: int | None, size: int | None, scale: float | None, framework: str) -> int:
+    """The command line's options (commands/table.py) as a Request (each per-axis flag given once), then `run`."""
+    try:
+        kernels, pools = parse_axes("--kernel", kernel), parse_axes("--pool", pool)
+        if kernels is not None and pools is not None and kernels != pools:
+            raise CalcError("give --pool or --kernel, not both")
+        if pools is not None and operation_kind(operation) != "pool":
+            raise CalcError(f"--pool is the pool size of pooling; {operation} takes --kernel")
+        request = Request(operation, list(sizes), kernels if kernels is not None else pools,
+                          parse_axes("--stride", stride), parse_axes("--padding", padding, as_int=False),
+                          parse_axes("--dilation", dilation) or (1,), ceil_mode, output_padding, size, scale,
+                          framework)
+    except CalcError as error:
+        sys.stderr.write(f"shapecalc calc: {error}\n")
         return 2
-    return run(Request(operation, list(sizes), kernel if kernel is not None else pool, stride, padding, dilation,
-                       ceil_mode, output_padding, size, scale, framework))
+    return run(request)
 
 
 def run(request: Request) -> int:
     try:
         kind = operation_kind(request.operation)
         check_numbers(request)
+        check_applies(kind, request)
         lines, axes = compute(kind, request)
     except CalcError as error:
         sys.stderr.write(f"shapecalc calc: {error}\n")
@@ -105,8 +153,13 @@ def operation_kind(operation: str) -> str:
 def check_numbers(request: Request) -> None:
     if not 1 <= len(request.sizes) <= 3:
         raise CalcError("give one to three input sizes (e.g. 28, or 28 28 for H and W)")
-    for name, value, least in (("input size", min(request.sizes), 1), ("--kernel", request.kernel, 1),
-                               ("--stride", request.stride, 1), ("--dilation", request.dilation, 1),
+    for name, values in (("--kernel", request.kernel), ("--stride", request.stride), ("--dilation", request.dilation),
+                         ("--padding", request.padding)):
+        if values is not None and len(values) not in (1, len(request.sizes)):
+            raise CalcError(f"{name} has {len(values)} values for {len(request.sizes)} input size(s): "
+                            f"give one for every axis or one per axis")
+    for name, value, least in (("input size", min(request.sizes), 1), ("--kernel", _least(request.kernel), 1),
+                               ("--stride", _least(request.stride), 1), ("--dilation", _least(request.dilation), 1),
                                ("--size", request.size, 1), ("--output-padding", request.output_padding, 0)):
         if value is not None and value < least:
             raise CalcError(f"{name} must be at least {least}, received {value}")
@@ -116,78 +169,112 @@ def check_numbers(request: Request) -> None:
         raise CalcError(f"--framework must be keras or pytorch, received {request.framework!r}")
 
 
+def _least(values: tuple[int, ...] | None) -> int | None:
+    return min(values) if values else None
+
+
+def check_applies(kind: str, request: Request) -> None:
+    """A flag the operation does not take is an error, not silently ignored."""
+    given = {"kernel": request.kernel is not None, "stride": request.stride is not None,
+             "padding": request.padding is not None, "dilation": request.dilation != (1,),
+             "ceil_mode": request.ceil_mode, "output_padding": request.output_padding is not None,
+             "size": request.size is not None, "scale": request.scale is not None}
+    stray = [FLAG_NAMES[name] for name, present in given.items() if present and name not in APPLIES[kind]]
+    if stray:
+        takes = ", ".join(FLAG_NAMES[name] for name in FLAG_NAMES if name in APPLIES[kind])
+        raise CalcError(f"{' and '.join(stray)} {'does' if len(stray) == 1 else 'do'} not apply to "
+                        f"{KIND_NAMES[kind]} ({request.operation} takes {takes})")
+
+
 def labels(request: Request) -> list[str]:
     """The formula's prefix per axis: none for one axis, `H: `, `W: ` (and `D: `) for more."""
     count = len(request.sizes)
     return [""] if count == 1 else [f"{label}: " for label in axis_labels(count)]
 
 
+def axes_of(request: Request, values: tuple | None, default):
+    """One value per input axis: a single value stands for every axis, as the frameworks' integers do."""
+    if values is None:
+        return [default] * len(request.sizes)
+    return list(values) * len(request.sizes) if len(values) == 1 else list(values)
+
+
 def compute(kind: str, request: Request) -> tuple[list[str], list[Axis]]:
     return {"conv": conv, "pool": pool, "transpose": conv_transpose, "upsample": upsampling}[kind](request)
 
 
-def keras_pads(request: Request, size: int, kernel: int, stride: int) -> tuple[int, int]:
-    """The Keras layers' own rule (shapes.keras_pads), for a padding checked to be one Keras knows."""
-    padding = request.padding or "valid"
+def keras_padding(request: Request, causal: bool = False) -> str:
+    """Keras's one padding string for every axis; 'causal' only for a 1-D convolution, as Conv1D alone takes it."""
+    written = request.padding or ("valid",)
+    if len(written) > 1:
+        raise CalcError(f"Keras takes one padding for every axis ('valid', 'same'), received {','.join(written)!r}")
+    padding = written[0]
     if padding not in ("valid", "same", "causal"):
         raise CalcError(f"Keras padding is 'valid', 'same' or 'causal', received {padding!r}")
-    return shapes.keras_pads(padding, size, kernel, stride, request.dilation)
+    if padding == "causal" and not (causal and len(request.sizes) == 1):
+        where = f"{len(request.sizes)}-D input" if causal else KIND_NAMES[operation_kind(request.operation)]
+        raise CalcError(f"padding 'causal' is for 1-D convolutions only (Keras's Conv1D): not for {where}")
+    return padding
 
 
-def torch_pads(request: Request, kernel: int, stride: int) -> tuple[int, int]:
-    padding = request.padding or "0"
+def keras_pads(padding: str, size: int, kernel: int, stride: int, dilation: int) -> tuple[int, int]:
+    """The Keras layers' own rule (shapes.keras_pads), for a padding checked to be one Keras knows."""
+    return shapes.keras_pads(padding, size, kernel, stride, dilation)
+
+
+def torch_pads(padding: str, kernel: int, stride: int, dilation: int) -> tuple[int, int]:
     if padding == "valid":
         return (0, 0)
     if padding == "same":
         if stride != 1:
             raise CalcError("PyTorch refuses padding='same' for strided convolutions (stride > 1)")
-        return shapes.torch_same_pads(kernel, request.dilation)
+        return shapes.torch_same_pads(kernel, dilation)
     if not padding.isdigit():
         raise CalcError(f"PyTorch padding is a non-negative integer, 'same' or 'valid', received {padding!r}")
     return (int(padding), int(padding))
 
 
-def need_kernel(request: Request, default: int | None, what: str = "--kernel") -> int:
-    kernel = request.kernel if request.kernel is not None else default
-    if kernel is None:
+def need_kernel(request: Request, default: int | None, what: str = "--kernel") -> list[int]:
+    if request.kernel is None and default is None:
         raise CalcError(f"{request.operation} needs {what}")
-    return kernel
+    return axes_of(request, request.kernel, default)
 
 
 def conv(request: Request) -> tuple[list[str], list[Axis]]:
-    kernel = need_kernel(request, None)
-    stride = request.stride or 1
-    if request.ceil_mode or request.output_padding is not None:
-        raise CalcError("--ceil-mode and --output-padding do not apply to a convolution")
-    if request.framework == "keras" and stride > 1 and request.dilation > 1:
+    kernels = need_kernel(request, None)
+    strides, dilations = axes_of(request, request.stride, 1), axes_of(request, request.dilation, 1)
+    if request.framework == "keras" and max(strides) > 1 and max(dilations) > 1:
         raise CalcError("Keras refuses strides > 1 together with dilation_rate > 1")
-    axes = []
-    for label, size in zip(labels(request), request.sizes, strict=True):
-        pads = (keras_pads(request, size, kernel, stride) if request.framework == "keras"
-                else torch_pads(request, kernel, stride))
-        axes.append(window(size, kernel, stride, pads, request.dilation, label=label))
+    if request.framework == "keras":
+        padding = keras_padding(request, causal=True)
+        paddings = [keras_pads(padding, size, k, s, d)
+                    for size, k, s, d in zip(request.sizes, kernels, strides, dilations, strict=True)]
+    else:
+        paddings = [torch_pads(p, k, s, d) for p, k, s, d in
+                    zip(axes_of(request, request.padding, "0"), kernels, strides, dilations, strict=True)]
+    axes = [window(size, k, s, pads, d, label=label) for label, size, k, s, pads, d
+            in zip(labels(request), request.sizes, kernels, strides, paddings, dilations, strict=True)]
     return [rule(request, "out = floor((i + lo + hi - d*(k-1) - 1) / s) + 1")], axes
 
 
 def pool(request: Request) -> tuple[list[str], list[Axis]]:
-    kernel = need_kernel(request, 2 if request.framework == "keras" else None, "--pool (or --kernel)")
-    stride = request.stride or kernel
-    if request.output_padding is not None:
-        raise CalcError("--output-padding does not apply to pooling")
+    kernels = need_kernel(request, 2 if request.framework == "keras" else None, "--pool (or --kernel)")
+    strides = axes_of(request, request.stride, None)
+    strides = [s if s is not None else k for s, k in zip(strides, kernels, strict=True)]
     if request.framework == "keras":
-        if request.ceil_mode or request.dilation != 1:
+        if request.ceil_mode or request.dilation != (1,):
             raise CalcError("Keras pooling has no ceil_mode and no dilation (use --framework pytorch)")
-        axes = [window(size, kernel, stride, keras_pads(request, size, kernel, stride), label=label)
-                for label, size in zip(labels(request), request.sizes, strict=True)]
+        padding = keras_padding(request)
+        axes = [window(size, k, s, keras_pads(padding, size, k, s, 1), label=label)
+                for label, size, k, s in zip(labels(request), request.sizes, kernels, strides, strict=True)]
         return [rule(request, "out = floor((i + lo + hi - k) / s) + 1, strides default to the pool size")], axes
-    pad = torch_pads(request, kernel, stride)[0] if request.padding not in ("same", "valid") else None
-    if pad is None:
-        raise CalcError("PyTorch pooling takes an integer padding")
-    if pad > effective_kernel(kernel, request.dilation) // 2:
-        raise CalcError(f"PyTorch: pad should be at most half of effective kernel size, received padding={pad} "
-                        f"for kernel_size={kernel}")
-    axes = [window(size, kernel, stride, (pad, pad), request.dilation, request.ceil_mode, label=label)
-            for label, size in zip(labels(request), request.sizes, strict=True)]
+    dilations = axes_of(request, request.dilation, 1)
+    axes = []
+    for label, size, k, s, d, pad in torch_integer_axes(request, kernels, strides, dilations, "pooling"):
+        if pad > effective_kernel(k, d) // 2:
+            raise CalcError(f"PyTorch: pad should be at most half of effective kernel size, received padding={pad} "
+                            f"for kernel_size={k}")
+        axes.append(window(size, k, s, (pad, pad), d, request.ceil_mode, label=label))
     if request.ceil_mode:
         text = "out = ceil((i + 2p - d*(k-1) - 1) / s) + 1, the last window starting inside the input or left padding"
     else:
@@ -195,32 +282,42 @@ def pool(request: Request) -> tuple[list[str], list[Axis]]:
     return [rule(request, text)], axes
 
 
+def torch_integer_axes(request: Request, kernels: list[int], strides: list[int], dilations: list[int], what: str
+                       ) -> list[tuple[str, int, int, int, int, int]]:
+    """(label, size, kernel, stride, dilation, pad) per axis, for PyTorch layers that take integer padding only."""
+    found = []
+    for label, size, k, s, d, written in zip(labels(request), request.sizes, kernels, strides, dilations,
+                                             axes_of(request, request.padding, "0"), strict=True):
+        if written in ("same", "valid"):
+            raise CalcError(f"PyTorch {what} takes an integer padding")
+        found.append((label, size, k, s, d, torch_pads(written, k, s, d)[0]))
+    return found
+
+
 def conv_transpose(request: Request) -> tuple[list[str], list[Axis]]:
-    kernel = need_kernel(request, None)
-    stride = request.stride or 1
-    if request.ceil_mode:
-        raise CalcError("--ceil-mode does not apply to a transposed convolution")
+    kernels = need_kernel(request, None)
+    strides, dilations = axes_of(request, request.stride, 1), axes_of(request, request.dilation, 1)
     if request.framework == "keras":
-        padding = request.padding or "valid"
-        if padding not in ("valid", "same"):
-            raise CalcError(f"Keras padding is 'valid' or 'same' for a transposed convolution, received {padding!r}")
-        if request.output_padding is not None and request.output_padding >= stride:
+        written = request.padding or ("valid",)
+        padding = written[0]
+        if len(written) > 1 or padding not in ("valid", "same"):
+            raise CalcError(f"Keras padding is 'valid' or 'same' for a transposed convolution, "
+                            f"received {','.join(written)!r}")
+        if request.output_padding is not None and request.output_padding >= min(strides):
             raise CalcError(f"Keras: output_padding must be strictly less than strides, received "
-                            f"output_padding={request.output_padding}, strides={stride}")
+                            f"output_padding={request.output_padding}, strides={min(strides)}")
         from shapecalc.layers.keras.conv_transpose import keras_transposed  # the layers' own rule
 
-        axes = [keras_transposed(size, kernel, stride, padding, request.output_padding, request.dilation, label)
-                for label, size in zip(labels(request), request.sizes, strict=True)]
+        axes = [keras_transposed(size, k, s, padding, request.output_padding, d, label) for label, size, k, s, d
+                in zip(labels(request), request.sizes, kernels, strides, dilations, strict=True)]
         return [rule(request, KERAS_TRANSPOSE_RULE)], axes
-    pad = torch_pads(request, kernel, stride)[0] if request.padding not in ("same", "valid") else None
-    if pad is None:
-        raise CalcError("PyTorch ConvTranspose takes an integer padding")
     extra = request.output_padding or 0
-    if extra >= max(stride, request.dilation):
-        raise CalcError(f"PyTorch: output padding must be smaller than either stride or dilation, received "
-                        f"output_padding={extra}, stride={stride}, dilation={request.dilation}")
-    axes = [transposed(size, kernel, stride, (pad, pad), extra, request.dilation, label=label)
-            for label, size in zip(labels(request), request.sizes, strict=True)]
+    axes = []
+    for label, size, k, s, d, pad in torch_integer_axes(request, kernels, strides, dilations, "ConvTranspose"):
+        if extra >= max(s, d):
+            raise CalcError(f"PyTorch: output padding must be smaller than either stride or dilation, received "
+                            f"output_padding={extra}, stride={s}, dilation={d}")
+        axes.append(transposed(size, k, s, (pad, pad), extra, d, label=label))
     return [rule(request, "out = (i - 1)*s - 2p + d*(k-1) + output_padding + 1")], axes
 
 
@@ -229,8 +326,8 @@ KERAS_TRANSPOSE_RULE = ("out = (i - 1)*s + max(k', s) ('valid'), i*s ('same'); w
 
 
 def upsampling(request: Request) -> tuple[list[str], list[Axis]]:
-    if request.kernel is not None or request.stride is not None or request.padding is not None:
-        raise CalcError("upsampling takes --size (or --scale with --framework pytorch), not a kernel, stride or padding")
+    if request.scale is not None and request.size is not None:
+        raise CalcError("give --size (an integer factor) or --scale (PyTorch's scale_factor), not both")
     if request.scale is not None:
         if request.framework != "pytorch":
             raise CalcError("a fractional --scale is PyTorch's scale_factor: add --framework pytorch (Keras takes --size)")
@@ -248,10 +345,15 @@ def rule(request: Request, text: str) -> str:
     return f"{request.framework}: {text}"
 
 
+def _text(values: tuple | None) -> str | None:
+    return None if values is None else ",".join(map(str, values))
+
+
 def describe(kind: str, request: Request) -> str:
     parts = [f"{request.operation} on {' x '.join(str(s) for s in request.sizes)}"]
-    for name, value in (("kernel", request.kernel), ("stride", request.stride), ("padding", request.padding),
-                        ("dilation", request.dilation if request.dilation != 1 else None),
+    for name, value in (("kernel", _text(request.kernel)), ("stride", _text(request.stride)),
+                        ("padding", _text(request.padding)),
+                        ("dilation", _text(request.dilation) if request.dilation != (1,) else None),
                         ("ceil_mode", True if request.ceil_mode else None),
                         ("output_padding", request.output_padding), ("size", request.size),
                         ("scale", request.scale)):

@@ -44,6 +44,13 @@ ROWS = [
     ("torch-transpose-output-padding", "pytorch", "convtranspose", [7],
      {"kernel": 3, "stride": 2, "padding": "1", "output-padding": 1}, [14]),  # 6*2 - 2 + 2 + 1 + 1
     ("torch-upsample-fractional", "pytorch", "upsample", [7], {"scale": 1.5}, [10]),  # floor(10.5)
+    # one value per axis, as the frameworks' tuples
+    ("keras-conv-per-axis", "keras", "conv2d", [28, 32], {"kernel": "3,5", "stride": "1,2"}, [26, 14]),  # 25+1; floor(27/2)+1
+    ("keras-pool-per-axis", "keras", "pool", [7, 8], {"pool": "2,3"}, [3, 2]),  # floor(5/2)+1; floor(5/3)+1
+    ("keras-transpose-per-axis", "keras", "convtranspose", [7, 5], {"kernel": "3,2", "stride": 2}, [15, 10]),  # 12+3; 8+2
+    ("torch-conv-per-axis", "pytorch", "conv2d", [28, 32], {"kernel": "3,5", "padding": "1,2"}, [28, 32]),  # 28+2-3+1; 32+4-5+1
+    ("torch-pool-per-axis", "pytorch", "maxpool", [9, 10], {"kernel": "3,2", "padding": "1,1"}, [3, 6]),  # floor(8/3)+1; floor(10/2)+1
+    ("torch-conv-per-axis-dilation", "pytorch", "conv2d", [10, 10], {"kernel": 3, "dilation": "1,3"}, [8, 4]),  # 10-2; 10-6
 ]
 
 REFUSED = [
@@ -65,6 +72,18 @@ REFUSED = [
     ("torch-output-padding-too-large", ["convtranspose", "7", "--kernel", "3", "--stride", "2",
                                         "--output-padding", "2", "--framework", "pytorch"], "smaller than either"),
     ("unknown-framework", ["conv", "28", "--kernel", "3", "--framework", "jax"], "'jax' is not one of 'keras', 'pytorch'"),
+    # nonsense that was silently accepted
+    ("kernel-given-twice", ["conv2d", "28", "28", "--kernel", "3", "--kernel", "5"], "--kernel given 2 times (3, 5)"),
+    ("causal-on-2d", ["conv2d", "28", "28", "--kernel", "3", "--padding", "causal"], "1-D convolutions only"),
+    ("causal-on-pooling", ["pool", "7", "--padding", "causal"], "1-D convolutions only"),
+    ("size-on-a-conv", ["conv2d", "28", "--kernel", "3", "--size", "2"], "--size does not apply to a convolution"),
+    ("kernel-on-upsampling", ["upsample", "7", "--kernel", "3"], "--kernel does not apply to upsampling"),
+    ("output-padding-on-a-conv", ["conv", "28", "--kernel", "3", "--output-padding", "1"], "does not apply"),
+    ("pool-on-a-conv", ["conv2d", "28", "--pool", "3"], "takes --kernel"),
+    ("per-axis-count", ["conv2d", "28", "28", "28", "--kernel", "3,5"], "2 values for 3 input size(s)"),
+    ("keras-per-axis-padding", ["conv2d", "28", "28", "--kernel", "3", "--padding", "same,valid"],
+     "one padding for every axis"),
+    ("per-axis-not-integers", ["conv", "28", "--kernel", "3,x"], "takes integers"),
 ]
 
 
@@ -120,9 +139,17 @@ def test_calc_imports_no_validator_or_layers() -> None:
 # --- the same rows, asked of the frameworks themselves ---------------------------------------
 
 
+def axes(value):
+    """An option as the framework takes it: "3,5" is the tuple (3, 5)."""
+    if isinstance(value, str) and "," in value:
+        return tuple(int(part) if part.isdigit() else part for part in value.split(","))
+    return value
+
+
 def keras_size(operation: str, sizes: list[int], options: dict) -> list[int]:
     import keras
 
+    options = {key: axes(value) for key, value in options.items()}
     rank = len(sizes)
     padding = options.get("padding", "valid")
     kind = operation.rstrip("123d").lower()
@@ -146,7 +173,8 @@ def torch_size(operation: str, sizes: list[int], options: dict) -> list[int]:
 
     rank = len(sizes)
     padding = options.get("padding", "0")
-    padding = int(padding) if padding.isdigit() else padding
+    padding = int(padding) if padding.isdigit() else axes(padding)
+    options = {key: axes(value) for key, value in options.items()}
     nn = torch.nn
     if operation.startswith("conv2d") or operation == "conv":
         module = getattr(nn, f"Conv{rank}d")(1, 1, options["kernel"], stride=options.get("stride", 1), padding=padding,
