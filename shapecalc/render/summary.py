@@ -67,13 +67,28 @@ def connected_text(row: Row) -> str:
     return ", ".join(_connections(row)) or "-"
 
 
-def connected_cell(row: Row) -> str:
-    """The "Connected to" cell: one connection a line, as Keras's table wraps it.
+CONNECTED_WIDTH = 23  # Keras 3's "Connected to" column at line_length 100 (render/text.py's minimum)
+
+
+def connected_cell(row: Row, width: int = CONNECTED_WIDTH) -> str:
+    """The "Connected to" cell wrapped as Keras's table wraps it: `a[0][0], b[0][0],` filling lines of
+    `width`, broken after a comma; a connection longer than the column stands whole on its own line
+    (Keras crops it with "…").
 
     On one line, a Concatenate of 2,500 inputs made a 40,000-character cell,
     and every row of the table was padded to its width (157 MB of output).
     """
-    return "\n".join(_connections(row)) or "-"
+    words = _connections(row)
+    if not words:
+        return "-"
+    words = [word + "," for word in words[:-1]] + [words[-1]]
+    lines = [words[0]]
+    for word in words[1:]:
+        if len(lines[-1]) + 1 + len(word) <= width:
+            lines[-1] += " " + word
+        else:
+            lines.append(word)
+    return "\n".join(lines)
 
 
 def _connections(row: Row) -> list[str]:

@@ -11,9 +11,9 @@ from collections.abc import Iterator
 
 from shapecalc.diagnostics import Diagnostic
 from shapecalc.model import Analysis
-from shapecalc.render.summary import SummaryText, summary_text
+from shapecalc.render.summary import CONNECTED_WIDTH, SummaryText, summary_text
 
-MIN_WIDTHS = {3: [31, 22, 13], 4: [27, 23, 14, 23]}  # Keras 3 at line_length 76 and 100
+MIN_WIDTHS = {3: [31, 22, 13], 4: [27, 23, 14, CONNECTED_WIDTH]}  # Keras 3 at line_length 76 and 100
 
 
 def column_widths(summary: SummaryText) -> list[int]:

@@ -71,7 +71,7 @@ def test_random_graph_matches_keras(seed: int, tmp_path: Path) -> None:
     summary = summary_text(outcome.analysis)
     shown = "Connected to" in summary.header
     assert shown == reference.connected_column
-    ours = [(layer["name"], layer["type"], layer["output_shape"], layer["params"], ", ".join(row[3].split("\n")) if shown else "")
+    ours = [(layer["name"], layer["type"], layer["output_shape"], layer["params"], " ".join(row[3].split("\n")) if shown else "")
             for layer, row in zip(document(outcome.analysis)["layers"], summary.rows, strict=True)]
     theirs = [(layer.name, layer.type, layer.output_shape, layer.params, layer.connected if shown else "")
               for layer in reference.layers]

@@ -5,10 +5,12 @@ for a sequential-like model (Keras's 88, capped as Keras caps it on an
 80-column terminal) and 100 for a table with "Connected to". Where a cell is
 longer than its column, Keras wraps it over several lines (rich folds
 `batch_normalization_1 (BatchNormalization)` at the space); shapecalc keeps
-every row on one line, widening that column to its longest cell, so that a
-row can be found with grep and compared line by line. Likewise, where Keras
-crops a "Connected to" entry longer than its column (`multi_head_attention[0…`),
-shapecalc prints it whole: the cropped text must be the start of ours.
+such a cell on one line, widening that column to its longest cell, so that a
+row can be found with grep. The "Connected to" cell alone wraps as Keras's
+does, line for line (a Concatenate of thousands of inputs would otherwise
+widen every row of the table); where Keras crops a connection longer than
+its column (`multi_head_attention[0…`), shapecalc prints it whole on that
+line: the cropped text must be the start of ours.
 Everything else must be
 what Keras printed, character for character: the title with the model's name,
 the header, the box lines, each cell's text and alignment, the totals lines.
@@ -95,15 +97,38 @@ def _table_rows(lines: list[str], bars: list[int]) -> tuple[list[str], list[list
     return header, rows
 
 
-def _our_rows(ours: str) -> list[list[str]]:
-    """The cells of our table's body rows (ours never wraps: one line per row)."""
-    lines = ours.splitlines()
-    return [[cell.strip() for cell in line.split("│")[1:-1]] for line in lines if line.startswith("│")]
+def _our_rows(ours: str) -> list[list[list[str]]]:
+    """The cells of our table's body rows, each cell as its lines."""
+    rows: list[list[list[str]]] = []
+    current: list[list[str]] | None = None
+    for line in ours.splitlines():
+        if not line.startswith("│"):
+            current = None
+            continue
+        cells = [cell.strip() for cell in line.split("│")[1:-1]]
+        if current is None:
+            current = [[] for _ in cells]
+            rows.append(current)
+        for column, cell in enumerate(cells):
+            if cell:
+                current[column].append(cell)
+    return rows
+
+
+def _wrapped_as_keras(pieces: list[str], ours: list[str] | None) -> list[str]:
+    """A "Connected to" cell's lines as Keras printed them, a cropped connection ("name[0…") replaced by
+    our line when that line is the same text uncropped."""
+    lines = []
+    for index, piece in enumerate(piece for piece in pieces if piece):
+        mine = ours[index] if ours is not None and index < len(ours) else None
+        keep = mine is not None and piece.endswith("…") and re.fullmatch(_piece_pattern(piece), mine)
+        lines.append(mine if keep else piece)
+    return lines
 
 
 def as_shapecalc_draws(printed: str, ours: str) -> str:
-    """Keras's printed summary with every wrapped cell on one line and each column as wide as its widest
-    cell (at least Keras's width); everything else as Keras printed it."""
+    """Keras's printed summary with every wrapped cell but "Connected to" on one line and each column as
+    wide as its widest line (at least Keras's width); everything else as Keras printed it."""
     lines = printed.splitlines()
     top = next(index for index, line in enumerate(lines) if line.startswith("┏"))
     bottom = next(index for index, line in enumerate(lines) if line.startswith("└"))
@@ -113,9 +138,18 @@ def as_shapecalc_draws(printed: str, ours: str) -> str:
     header = [raw.strip() for raw in header_raw]
     align = [_alignment(raw) for raw in header_raw]
     our_cells = _our_rows(ours)
-    body = [[_unwrap(pieces, our_cells[r][c] if r < len(our_cells) and c < len(our_cells[r]) else None)
-             for c, pieces in enumerate(row)] for r, row in enumerate(rows)]
-    widths = [max([end - start - 3] + [len(row[c]) for row in [header, *body]])
+
+    def ours_at(r: int, c: int) -> list[str] | None:
+        return our_cells[r][c] if r < len(our_cells) and c < len(our_cells[r]) else None
+
+    def expected(r: int, c: int, pieces: list[str]) -> list[str]:
+        mine = ours_at(r, c)
+        if header[c] == "Connected to":
+            return _wrapped_as_keras(pieces, mine)
+        return [_unwrap(pieces, mine[0] if mine and len(mine) == 1 else None)]
+
+    body = [[expected(r, c, pieces) for c, pieces in enumerate(row)] for r, row in enumerate(rows)]
+    widths = [max([end - start - 3, len(header[c])] + [len(line) for row in body for line in row[c]])
               for c, (start, end) in enumerate(zip(bars, bars[1:], strict=False))]
 
     def rule(left: str, fill: str, join: str, right: str) -> str:
@@ -125,6 +159,10 @@ def as_shapecalc_draws(printed: str, ours: str) -> str:
         return bar + bar.join(" " + (cell.rjust(w) if how == "right" else cell.ljust(w)) + " "
                               for cell, w, how in zip(cells, widths, align, strict=True)) + bar
 
+    def row_lines(cells: list[list[str]]) -> str:
+        height = max(len(cell) for cell in cells)
+        return "\n".join(row_line([cell[i] if i < len(cell) else "" for cell in cells], "│") for i in range(height))
+
     out = io.StringIO()
     for line in lines[:top]:
         out.write(line + "\n")
@@ -132,7 +170,7 @@ def as_shapecalc_draws(printed: str, ours: str) -> str:
     for index, cells in enumerate(body):
         if index:
             out.write(rule("├", "─", "┼", "┤") + "\n")
-        out.write(row_line(cells, "│") + "\n")
+        out.write(row_lines(cells) + "\n")
     out.write(rule("└", "─", "┴", "┘") + "\n")
     for line in lines[bottom + 1:]:
         out.write(line + "\n")

@@ -48,7 +48,7 @@ def our_rows(analysis: Any) -> tuple[list[Row], bool, tuple[int, int, int]]:
     summary = summary_text(analysis)
     connected_column = "Connected to" in summary.header
     # our cell holds one connection a line; Keras's string joins them with ", "
-    cells = [", ".join(row[3].split("\n")) for row in summary.rows] if connected_column else ["-"] * len(ours["layers"])
+    cells = [" ".join(row[3].split("\n")) for row in summary.rows] if connected_column else ["-"] * len(ours["layers"])
     rows = []
     for layer, cell in zip(ours["layers"], cells, strict=True):
         shape = layer["output_shape"]
