@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import fnmatch
 import os
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -83,13 +84,24 @@ def _load_folder(folder: Path) -> Config | None:
     return None
 
 
+_NAMES_SHAPECALC = re.compile(rb"shapecalc[\"']?[ \t]*[\].=]")
+
+
 def _read_table(file: Path, table_path: tuple[str, ...]) -> dict | None:
+    """The settings table of `file`. A pyproject.toml where no `shapecalc` is followed by a `]`, `.` or `=`
+    (as in `[tool.shapecalc]`, `[tool."shapecalc"]`, `shapecalc.strict =`, `shapecalc = {...}`) has none,
+    and is not parsed: importing tomllib costs a pre-commit hook several ms on every run."""
+    try:
+        raw = file.read_bytes()
+    except OSError as error:
+        raise ConfigError(f"{file}: cannot read it: {error}") from None
+    if table_path and _NAMES_SHAPECALC.search(raw) is None:
+        return None
     import tomllib
 
     try:
-        with open(file, "rb") as handle:
-            data = tomllib.load(handle)
-    except (OSError, tomllib.TOMLDecodeError, UnicodeDecodeError) as error:
+        data = tomllib.loads(raw.decode("utf-8"))
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as error:
         raise ConfigError(f"{file}: cannot read it: {error}") from None
     for key in table_path:
         data = data.get(key) if isinstance(data, dict) else None

@@ -8,7 +8,6 @@ are imported only when a file uses one of their types, so start-up stays cheap.
 
 from __future__ import annotations
 
-import difflib
 import importlib
 from typing import TYPE_CHECKING
 
@@ -455,6 +454,8 @@ def lookup(framework: str, type_name: str) -> type[Layer] | None:
 
 def suggest(framework: str, type_name: str) -> str | None:
     """The closest known type name, for a 'did you mean' hint (case-insensitive first)."""
+    import difflib
+
     names = list(TABLES[framework])
     lowered = {name.lower(): name for name in names}
     if type_name.lower() in lowered:

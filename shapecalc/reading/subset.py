@@ -34,7 +34,15 @@ _FLOW_SCALAR_PAIR = re.compile(f"({_WORD}): +({_WORD}) *(?:(\\}})|, *(?![ ,\\]}}
 # decimal with a point and an optional exponent (1.001e-5).
 _SIGNED_INTEGER = re.compile(r"[-+](?:0|[1-9][0-9]{0,17})")
 _DECIMAL_FLOAT = re.compile(r"[-+]?[0-9]{1,20}\.[0-9]{0,20}(?:[eE][-+]?[0-9]{1,2})?")
+# Every character of a YAML 1.1 int (0x1F, 1_000, 1:30), float (1.5e+3) or timestamp (2001-12-14t21:59Z):
+# a text starting with a digit and holding any other character is text to PyYAML's resolver.
+_NUMBER_OR_TIME_CHARACTERS = frozenset("0123456789_.:+-eExXabcdefABCDEFTtZ \t")
 _LINE_END = re.compile(r"(?: +#.*| *)$")  # nothing more on the line, or a comment
+# Further words of a plain scalar (`4 * filters`): spaces, then words of expression characters, up to the
+# next indicator (`,`, `]`, `}`, ` #`, line end); a `: ` or any other character leaves it to the builder.
+_MORE_WORDS = re.compile(r"(?: +[A-Za-z0-9_.+*/%()-]+)+(?= *(?:[,\]}]| #|$))")
+# YAML 1.1 reads `2001-12-14 21:59:43` as a timestamp: the only implicit type a text with spaces can have.
+_TIMESTAMP_START = re.compile(r"[0-9]{4}-")
 
 
 class SubsetReader:
@@ -209,13 +217,38 @@ class SubsetReader:
             return self.flow_sequence(line, start, path, number)
         if opener == "{":
             return self.flow_mapping(line, start, path, number)
+        if opener == '"' or opener == "'":
+            return self.quoted(line, start)
         token = _PLAIN_TOKEN.match(line, start)
         if token is None:
             raise _Unusual
         self.nodes += 1
+        more = _MORE_WORDS.match(line, token.end()) if line.startswith(" ", token.end()) else None
+        if more is not None:
+            return self.words(line[start:more.end()]), more.end()
         text = token.group()
         value = self.resolved.get(text, _UNRESOLVED)
         return (self.resolve(text) if value is _UNRESOLVED else value), token.end()
+
+    def quoted(self, line: str, start: int) -> tuple[str, int]:
+        """`"name{i + 2}"` or `'text'` on one line, without escapes (a backslash, or `''` in single quotes,
+        is left to the builder): the text between the quotes."""
+        quote = line[start]
+        end = line.find(quote, start + 1)
+        if end < 0 or line.startswith(quote, end + 1) or end - start - 1 > document.MAX_STRING:
+            raise _Unusual
+        text = line[start + 1:end]
+        if quote == '"' and "\\" in text:
+            raise _Unusual
+        self.nodes += 1
+        return text, end + 1
+
+    @staticmethod
+    def words(text: str) -> str:
+        """A plain scalar of several words (an expression such as `4 * filters`): text, as YAML 1.1 reads it."""
+        if _TIMESTAMP_START.match(text) or len(text) > document.MAX_STRING:
+            raise _Unusual
+        return text
 
     def flow_sequence(self, line: str, start: int, path: DocPath, number: int) -> tuple[list[Any], int]:
         """`[a, b]`: an item that is a scalar is read with its separator by one regex."""
@@ -322,6 +355,8 @@ class SubsetReader:
             return int(text)
         if _DECIMAL_FLOAT.fullmatch(text):
             return float(text)
+        if initial.isdigit() and not _NUMBER_OR_TIME_CHARACTERS.issuperset(text):
+            return text  # `0_conv`: a letter no YAML 1.1 number or timestamp holds
         return scalars.read(_PlainScalar(text), (1, 1))  # a SourceError sends the file to the builder
 
 

@@ -124,6 +124,24 @@ def test_nearest_pyproject_configures_its_folder(tmp_path: Path) -> None:
     assert (done.returncode, done.stdout) == (0, "")
 
 
+@pytest.mark.parametrize("text", ['[tool."shapecalc"]\nignore = ["SC201"]\n', '[tool]\nshapecalc = {ignore = ["SC201"]}\n',
+                                  '[tool]\nshapecalc.ignore = ["SC201"]\n', '[ tool . shapecalc ]\nignore = ["SC201"]\n'])
+def test_every_toml_spelling_of_the_table_is_read(tmp_path: Path, text: str) -> None:
+    """pyproject.toml is parsed only when some `shapecalc` is followed by `]`, `.` or `=`: every way TOML
+    spells the table is."""
+    (tmp_path / "pyproject.toml").write_text(text, encoding="utf-8")
+    done = shapecalc("check", "--strict", str(model(tmp_path)))
+    assert (done.returncode, done.stdout) == (0, "")
+
+
+def test_a_pyproject_without_the_table_is_not_parsed(tmp_path: Path) -> None:
+    """A project's pyproject.toml that names no shapecalc table is none of our business, even broken."""
+    (tmp_path / "pyproject.toml").write_text('[project]\nname = "shapecalc"\ndescription = "unclosed\n',
+                                             encoding="utf-8")
+    done = shapecalc("check", str(model(tmp_path)))
+    assert (done.returncode, done.stderr) == (0, "")
+
+
 def test_configuration_strict_and_per_file_ignores(tmp_path: Path) -> None:
     (tmp_path / "shapecalc.toml").write_text(
         'strict = true\n[per-file-ignores]\n"legacy/*.yaml" = ["SC201"]\n', encoding="utf-8")

@@ -6,7 +6,6 @@ slope per input value, shared (size 1) along `shared_axes`.
 
 from __future__ import annotations
 
-import difflib
 from typing import Annotated, ClassVar
 
 from shapecalc.arguments.bounds import Ge
@@ -36,6 +35,8 @@ def check_activation(value: Setting, argument: str = "activation") -> None:
     """
     if not isinstance(value, str) or value in KERAS_ACTIVATIONS:
         return
+    import difflib
+
     close = difflib.get_close_matches(value.lower(), sorted(KERAS_ACTIVATIONS), n=1, cutoff=0.6)
     hint = f"; did you mean {close[0]!r}?" if close else ""
     raise ArgumentError(argument, f"could not interpret activation function identifier {value!r}{hint}")
