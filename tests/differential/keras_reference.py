@@ -285,15 +285,7 @@ def _call_ready(keras: Any, pending: list, keys: dict, made: dict[str, Any], out
         layer = made[layer] if isinstance(layer, str) else layer
         sources = [_tensor(n, outputs_of, calls) for n in keys[index][1]]
         try:
-            if hasattr(layer, "file_constants"):  # a graph operation of the file (`ops.add`, ...)
-                output = call_operation(layer, sources)
-            elif type(layer).__name__ in ("MultiHeadAttention", "GroupedQueryAttention"):  # (query, value[, key])
-                output = layer(*sources)
-            elif len(sources) > 1 and isinstance(layer, (keras.layers.RNN, keras.layers.Bidirectional)):
-                # [sequence, *initial states]
-                output = layer(sources[0], initial_state=sources[1:])
-            else:
-                output = layer(sources if len(sources) > 1 else sources[0])
+            output = call_layer(keras, layer, sources)
         except Exception as error:
             reference.failed_at, reference.failed_index = layer.name, index
             reference.error = f"{type(error).__name__}: {error}"
@@ -302,6 +294,17 @@ def _call_ready(keras: Any, pending: list, keys: dict, made: dict[str, Any], out
         calls.setdefault(layer.name, []).append(tensors)
         outputs_of[keys[index][0]] = tensors
     return True
+
+
+def call_layer(keras: Any, layer: Any, sources: list[Any]) -> Any:
+    """Call a layer (or a file's graph operation) on its source tensors the way code written for it would."""
+    if hasattr(layer, "file_constants"):  # a graph operation of the file (`ops.add`, ...)
+        return call_operation(layer, sources)
+    if type(layer).__name__ in ("MultiHeadAttention", "GroupedQueryAttention"):  # (query, value[, key])
+        return layer(*sources)
+    if len(sources) > 1 and isinstance(layer, (keras.layers.RNN, keras.layers.Bidirectional)):
+        return layer(sources[0], initial_state=sources[1:])  # [sequence, *initial states]
+    return layer(sources if len(sources) > 1 else sources[0])
 
 
 def _known(reference: str, outputs_of: dict[str, list[Any]], calls: dict[str, list[list[Any]]]) -> bool:
