@@ -8,7 +8,7 @@ import sys
 from shapecalc.commands.pipeline import accepted, analyze_path, report_internal_error
 from shapecalc.diagnostics import Diagnostic
 from shapecalc.render.github import github_line
-from shapecalc.render.text import diagnostic_line
+from shapecalc.render.lines import diagnostic_line
 
 
 def run(paths: list[str], strict: bool, output_format: str, ignore: list[str] | None = None,

@@ -84,18 +84,28 @@ def _load_folder(folder: Path) -> Config | None:
     return None
 
 
-_NAMES_SHAPECALC = re.compile(rb"shapecalc[\"']?[ \t]*[\].=]")
+_TOOL_SHAPECALC = re.compile(rb"tool[ \t]*\.[ \t]*[\"']?shapecalc[\"']?[ \t]*[\].=]")  # [tool.shapecalc], tool.shapecalc.x =
+_TOOL_TABLE = re.compile(rb"(?m)^[ \t]*\[[ \t]*tool[ \t]*\]")  # [tool], then `shapecalc = {...}` or `shapecalc.x =`
+_SHAPECALC_KEY = re.compile(rb"(?m)^[ \t]*[\"']?shapecalc[\"']?[ \t]*[.=]")
+
+
+def _may_hold_table(raw: bytes) -> bool:
+    """Whether a pyproject.toml may hold [tool.shapecalc]: never False when it does (a yes is then parsed)."""
+    if _TOOL_SHAPECALC.search(raw):
+        return True
+    tool = _TOOL_TABLE.search(raw)
+    return tool is not None and _SHAPECALC_KEY.search(raw, tool.end()) is not None
 
 
 def _read_table(file: Path, table_path: tuple[str, ...]) -> dict | None:
-    """The settings table of `file`. A pyproject.toml where no `shapecalc` is followed by a `]`, `.` or `=`
-    (as in `[tool.shapecalc]`, `[tool."shapecalc"]`, `shapecalc.strict =`, `shapecalc = {...}`) has none,
-    and is not parsed: importing tomllib costs a pre-commit hook several ms on every run."""
+    """The settings table of `file`. A pyproject.toml that cannot hold `[tool.shapecalc]` (no
+    `tool.shapecalc` in any TOML spelling, no `shapecalc` key after a `[tool]` table) is not parsed:
+    importing tomllib costs a pre-commit hook several ms on every run."""
     try:
         raw = file.read_bytes()
     except OSError as error:
         raise ConfigError(f"{file}: cannot read it: {error}") from None
-    if table_path and _NAMES_SHAPECALC.search(raw) is None:
+    if table_path and not _may_hold_table(raw):
         return None
     import tomllib
 

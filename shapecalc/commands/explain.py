@@ -27,7 +27,7 @@ SEVERITY_STYLE = {"error": "bold red", "warning": "yellow", "info": "cyan"}
 def run(path: str, layer: str | None = None) -> int:
     outcome = analyze_path(path)
     if outcome.analysis is None:
-        from shapecalc.render.text import diagnostic_line
+        from shapecalc.render.lines import diagnostic_line
 
         for problem in outcome.problems:
             sys.stderr.write(diagnostic_line(problem) + "\n")

@@ -65,7 +65,7 @@ def read_program(path: str) -> Program:
     from shapecalc.kerasfile import read_document
     from shapecalc.model import InvalidModel
     from shapecalc.reading import SourceError
-    from shapecalc.render.text import diagnostic_line
+    from shapecalc.render.lines import diagnostic_line
     from shapecalc.validate import MAX_LAYERS, load_model
 
     try:

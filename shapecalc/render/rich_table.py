@@ -9,8 +9,9 @@ from __future__ import annotations
 from typing import TextIO
 
 from shapecalc.model import Analysis
+from shapecalc.render.lines import diagnostic_line
 from shapecalc.render.summary import summary_text
-from shapecalc.render.text import column_widths, diagnostic_line
+from shapecalc.render.text import column_widths
 
 SEVERITY_STYLE = {"error": "bold red", "warning": "yellow", "info": "cyan"}
 

@@ -9,8 +9,8 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from shapecalc.diagnostics import Diagnostic
 from shapecalc.model import Analysis
+from shapecalc.render.lines import diagnostic_line
 from shapecalc.render.summary import CONNECTED_WIDTH, SummaryText, summary_text
 
 MIN_WIDTHS = {3: [31, 22, 13], 4: [27, 23, 14, CONNECTED_WIDTH]}  # Keras 3 at line_length 76 and 100
@@ -54,14 +54,6 @@ def table_lines(summary: SummaryText) -> Iterator[str]:
     yield _line("└", "─", "┴", "┘", widths)
     for total in summary.totals:
         yield " " + total
-
-
-def diagnostic_line(diagnostic: Diagnostic) -> str:
-    """`path:line:col: severity[CODE] message`, the form editors and pre-commit parse."""
-    return (
-        f"{diagnostic.path}:{diagnostic.line}:{diagnostic.column}: "
-        f"{diagnostic.severity.value}[{diagnostic.code}] {diagnostic.message}"
-    )
 
 
 def render(analysis: Analysis) -> str:

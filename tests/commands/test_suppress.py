@@ -124,7 +124,7 @@ def test_nearest_pyproject_configures_its_folder(tmp_path: Path) -> None:
     assert (done.returncode, done.stdout) == (0, "")
 
 
-@pytest.mark.parametrize("text", ['[tool."shapecalc"]\nignore = ["SC201"]\n', '[tool]\nshapecalc = {ignore = ["SC201"]}\n',
+@pytest.mark.parametrize("text", ['[tool."shapecalc"]\nignore = ["SC201"]\n', 'tool.shapecalc.ignore = ["SC201"]\n', '[tool]\nshapecalc = {ignore = ["SC201"]}\n',
                                   '[tool]\nshapecalc.ignore = ["SC201"]\n', '[ tool . shapecalc ]\nignore = ["SC201"]\n'])
 def test_every_toml_spelling_of_the_table_is_read(tmp_path: Path, text: str) -> None:
     """pyproject.toml is parsed only when some `shapecalc` is followed by `]`, `.` or `=`: every way TOML
@@ -136,8 +136,8 @@ def test_every_toml_spelling_of_the_table_is_read(tmp_path: Path, text: str) -> 
 
 def test_a_pyproject_without_the_table_is_not_parsed(tmp_path: Path) -> None:
     """A project's pyproject.toml that names no shapecalc table is none of our business, even broken."""
-    (tmp_path / "pyproject.toml").write_text('[project]\nname = "shapecalc"\ndescription = "unclosed\n',
-                                             encoding="utf-8")
+    (tmp_path / "pyproject.toml").write_text('[project]\nname = "shapecalc"\n[project.scripts]\nshapecalc = "x:main"\n'
+                                             '[tool.ruff]\nline-length = "unclosed\n', encoding="utf-8")
     done = shapecalc("check", str(model(tmp_path)))
     assert (done.returncode, done.stderr) == (0, "")
 
