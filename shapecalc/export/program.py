@@ -12,8 +12,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from shapecalc.engine import REUSE_TYPE
 from shapecalc.export.pycode import identifier
+from shapecalc.layers.naming import REUSE_TYPE
 from shapecalc.model import Analysis, LayerSpec, ModelSpec
 
 RESERVED = {"keras", "torch", "nn", "build_model", "self", "x", "Model", "_flat", "functional"}
@@ -61,7 +61,8 @@ def read_program(path: str) -> Program:
     """Read, validate and analyse `path`; raises ExportRefused when it does not analyse cleanly."""
     from shapecalc.blocks.stage import BlockErrors, attach, expand_document
     from shapecalc.checks import run_passes
-    from shapecalc.engine import analyze, build_graph, evaluation_order, resolve
+    from shapecalc.engine import analyze
+    from shapecalc.graph import build_graph, evaluation_order, resolve
     from shapecalc.kerasfile import read_document
     from shapecalc.model import InvalidModel
     from shapecalc.reading import SourceError

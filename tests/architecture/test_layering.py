@@ -24,7 +24,7 @@ STAGES: list[tuple[str, ...]] = [
     ("shapecalc.model",),
     ("shapecalc.layers",),
     ("shapecalc.validate", "shapecalc.blocks", "shapecalc.kerasfile"),  # turned into entries before validation
-    ("shapecalc.engine",),
+    ("shapecalc.graph", "shapecalc.engine"),  # graph.py wires the nodes, engine.py walks them
     ("shapecalc.checks",),
     ("shapecalc.render", "shapecalc.resample", "shapecalc.export"),
     ("shapecalc.commands",),
@@ -32,7 +32,7 @@ STAGES: list[tuple[str, ...]] = [
 ]
 
 # Over MAX_LINES when the rule came in; to be split, never to grow in number.
-TOO_LONG_TODAY = {"shapecalc.engine", "shapecalc.validate", "shapecalc.layers.custom", "shapecalc.layers.registry",
+TOO_LONG_TODAY = {"shapecalc.validate", "shapecalc.layers.custom", "shapecalc.layers.registry",
                   "shapecalc.kerasfile.translate"}
 
 

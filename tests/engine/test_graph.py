@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from shapecalc.commands.pipeline import analyze_path
-from shapecalc.engine import resolve
+from shapecalc.graph import resolve
 from shapecalc.model import Analysis
 from shapecalc.reading import read_file
 from shapecalc.render.json import document
@@ -56,7 +56,8 @@ def analyze_text(tmp_path: Path, text: str) -> Analysis:
     ids=lambda value: str(value),
 )
 def test_references(tmp_path: Path, reference: str, expected: tuple[str, int] | None) -> None:
-    from shapecalc.engine import build_graph, name_layers
+    from shapecalc.graph import build_graph
+    from shapecalc.layers.naming import name_layers
 
     path = tmp_path / "model.yaml"
     path.write_text(SIAMESE)
