@@ -7,7 +7,8 @@ from __future__ import annotations
 
 import pytest
 
-from shapecalc.layers.custom import DeclarationError, declare, evaluate, parse_size
+from shapecalc.layers.custom import DeclarationError, declare
+from shapecalc.layers.declared_sizes import evaluate, parse_size
 from shapecalc.shapes import ShapeError
 
 N = None
