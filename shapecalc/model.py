@@ -30,6 +30,9 @@ INPUT_TYPE = "InputLayer"  # the type shown on an input's row
 Connection = tuple[str, int, int]  # (layer name, call index, tensor index), Keras's name[node][tensor]
 
 
+ARGS_KEY = "args"  # `Conv2d: {args: [3, 16, 3], padding: 1}`: positional arguments (layers/positional.py)
+
+
 class LayerKeys(Declared):
     """The keys every layer accepts besides its own arguments."""
 

@@ -17,7 +17,15 @@ from shapecalc.diagnostics import Diagnostic
 from shapecalc.gcpause import paused_gc
 from shapecalc.layers.base import Layer
 from shapecalc.layers.spelling import plain_type_name
-from shapecalc.model import DimSpec, InvalidModel, LayerKeys, LayerSpec, ModelSpec, ShapeSpec
+from shapecalc.model import (
+    ARGS_KEY,
+    DimSpec,
+    InvalidModel,
+    LayerKeys,
+    LayerSpec,
+    ModelSpec,
+    ShapeSpec,
+)
 from shapecalc.reading import DocPath, Document
 
 SC002 = Code("SC002", ERROR, "unknown layer type",
@@ -97,8 +105,10 @@ class _Validator:
         self.doc_framework = _framework_written(document.data)
         self.no_common_keys: LayerKeys | None = None  # the one LayerKeys of every entry writing none (it is frozen)
         self.undeclared: set[str] = set()  # custom layers whose declaration was refused: their entries stay quiet
+        self.bound_paths: dict[DocPath, DocPath] = {}  # an argument given positionally -> where its value is written
 
     def problem(self, code: str, message: str, path: DocPath, layer: str | None = None) -> None:
+        path = self.where_written(path) if self.bound_paths else path
         line, column = self.doc.locate(path)
         note = self.doc.note(path)
         if note:
@@ -362,7 +372,7 @@ class _Validator:
             args = dict(entry)
             type_name = args.pop("type")
             if isinstance(type_name, str):
-                return type_name, args, path
+                return self.positional_form(type_name, args, path) if ARGS_KEY in args else (type_name, args, path)
             self.problem("SC004", "`type:` must be a layer type name", path + ("type",))
             return None
         if isinstance(entry, dict) and len(entry) == 1:
@@ -374,7 +384,10 @@ class _Validator:
             if value is None:
                 return type_name, {}, args_path
             if isinstance(value, dict):
-                return type_name, dict(value), args_path
+                args = dict(value)
+                return self.positional_form(type_name, args, args_path) if ARGS_KEY in args else (type_name, args, args_path)
+            if isinstance(value, list):
+                return self.positional_form(type_name, value, args_path)
             return self.scalar_form(type_name, value, args_path)
         self.problem(
             "SC009",
@@ -384,7 +397,7 @@ class _Validator:
         return None
 
     def scalar_form(self, type_name: str, value: Any, args_path: DocPath) -> tuple[str, dict[str, Any], DocPath] | None:
-        cls = self.lookup(self.doc_framework, type_name)
+        cls = self.lookup(self.doc_framework, plain_type_name(type_name))
         if cls is None:
             return type_name, {}, args_path  # reported as an unknown type by the caller
         if cls.primary is None:
@@ -395,6 +408,30 @@ class _Validator:
             )
             return None
         return type_name, {cls.primary: value}, args_path
+
+    def positional_form(self, type_name: str, value: Any, args_path: DocPath) -> tuple[str, dict[str, Any], DocPath] | None:
+        """`Type: [3, 16, 3]` or `Type: {args: [...], ...}` bound as the framework's call binds them
+        (layers/positional.py); any other mapping as written, any other value as the scalar form."""
+        from shapecalc.layers.positional import PositionalError, positional_arguments
+
+        cls = self.lookup(self.doc_framework, plain_type_name(type_name))
+        try:
+            found = positional_arguments(cls, self.doc_framework, plain_type_name(type_name), value, args_path)
+        except PositionalError as error:
+            self.problem("SC004", error.message, error.path)
+            return None
+        if found is not None:
+            self.bound_paths.update(found[1])
+            return type_name, found[0], args_path
+        return (type_name, value, args_path) if isinstance(value, dict) else self.scalar_form(type_name, value, args_path)
+
+    def where_written(self, path: DocPath) -> DocPath:
+        """`path` with an argument given positionally replaced by the place of its value in the list."""
+        for end in range(len(path), 0, -1):
+            found = self.bound_paths.get(path[:end])
+            if found is not None:
+                return found + path[end:]
+        return path
 
     def report_validation(self, error: Any, base: DocPath, what: str, layer: str | None) -> None:
         """One message per argument: pydantic reports every union branch, a person needs the first.
@@ -427,7 +464,7 @@ class _Validator:
         path = base
         for part in loc:
             candidate = path + (part,)
-            if candidate in self.doc.positions:
+            if candidate in self.doc.positions or candidate in self.bound_paths:
                 path = candidate
         return path
 

@@ -41,9 +41,10 @@ def written_name(entry: Any) -> str | None:
     return name if isinstance(name, str) else None
 
 
-def with_key(entry: Any, key: str, value: Any, primary: Callable[[str], str | None]) -> Any:
+def with_key(entry: Any, key: str, value: Any, primary: Callable[[str, Any], str | None]) -> Any:
     """`entry` with `key: value` among its arguments, in the `type:` form when its own form cannot say it
-    (a scalar form's value moves to the layer's primary argument)."""
+    (a scalar form's value moves to the argument `primary` names: the layer's primary argument, or
+    `args` for a list of positional arguments)."""
     if isinstance(entry, str):
         return {"type": entry, key: value}
     if "type" in entry:
@@ -53,7 +54,7 @@ def with_key(entry: Any, key: str, value: Any, primary: Callable[[str], str | No
         return {type_name: {key: value}}
     if isinstance(written, dict):
         return {type_name: {**written, key: value}}
-    argument = primary(type_name)
+    argument = primary(type_name, written)
     if argument is None:
         return entry  # the reader refuses it as written
     return {type_name: {argument: written, key: value}}

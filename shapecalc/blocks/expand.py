@@ -379,9 +379,14 @@ class Expander:
     def with_inputs(self, entry: Any, inputs: list[str]) -> Any:
         return with_key(entry, "inputs", inputs, self.primary)
 
-    def primary(self, type_name: str) -> str | None:
+    def primary(self, type_name: str, written: Any) -> str | None:
+        """The argument a scalar form's value is (`Dense: 64`), or `args` for positional ones (`Conv2d: [3, 16, 3]`)."""
+        from shapecalc.layers.positional import scalar_argument
+        from shapecalc.layers.spelling import plain_type_name
+
+        type_name = plain_type_name(type_name)
         cls = self.lookup(self.framework, type_name)
-        return cls.primary if cls is not None else None
+        return scalar_argument(cls, self.framework, type_name, written) if cls is not None else None
 
     def problem(self, code: str, message: str, path: DocPath) -> None:
         """Reported where it is written; the stage adds the top-level use it was met in."""

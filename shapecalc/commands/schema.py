@@ -65,8 +65,9 @@ def _entry(entry_types: dict[str, Any]) -> dict[str, Any]:
 
 
 def _arguments(framework: str, type_name: str, definitions: dict[str, Any]) -> dict[str, Any]:
+    from shapecalc.layers.positional import list_fills_primary
     from shapecalc.layers.registry import lookup
-    from shapecalc.model import LayerKeys
+    from shapecalc.model import ARGS_KEY, LayerKeys
 
     cls = lookup(framework, type_name)
     schema = _inline(cls.pydantic_model().model_json_schema(), definitions)
@@ -77,8 +78,31 @@ def _arguments(framework: str, type_name: str, definitions: dict[str, Any]) -> d
     doc = (cls.__doc__ or "").strip().splitlines()
     if doc:
         schema["description"] = doc[0]
-    scalar = {"not": {"type": "object"}}  # `Dense: 10`, `Flatten: null`: the scalar and bare forms
-    return {"anyOf": [schema, scalar]}
+    positional = _positional(cls, framework, type_name, schema["properties"])
+    if positional is None:
+        scalar = {"not": {"type": "object"}}  # `Dense: 10`, `Flatten: null`: the scalar and bare forms
+        return {"anyOf": [schema, scalar]}
+    schema["properties"][ARGS_KEY] = positional
+    if schema.get("required"):  # required arguments may come positionally instead
+        schema["anyOf"] = [{"required": [ARGS_KEY]}, {"required": schema.pop("required")}]
+    if list_fills_primary(cls):  # `MaxPool2d: [3, 2]` is its primary argument, as ever
+        return {"anyOf": [schema, {"not": {"type": "object"}}]}
+    return {"anyOf": [schema, {"not": {"type": ["object", "array"]}}, positional]}
+
+
+def _positional(cls: Any, framework: str, type_name: str, properties: dict[str, Any]) -> dict[str, Any] | None:
+    """`Conv2d: [3, 16, 3]` and `args: [...]`: each position takes what its argument takes
+    (`false` where shapecalc does not read the framework's parameter); no more than the signature has."""
+    from shapecalc.layers.positional import positional_order
+
+    order = None if cls.user_declared else positional_order(framework, type_name)
+    if order is None:
+        return None
+    described = {"type": "array", "maxItems": len(order),
+                 "description": f"positional arguments, as in code: {', '.join(order) or 'none'}"}
+    if order:
+        described["prefixItems"] = [properties.get(name, False) for name in order]
+    return described
 
 
 def _inline(schema: dict[str, Any], definitions: dict[str, Any]) -> dict[str, Any]:

@@ -69,3 +69,35 @@ def test_command_prints_the_schema_for_one_framework() -> None:
     schema = json.loads(done.stdout)
     assert done.returncode == 0 and schema["$schema"] == "https://json-schema.org/draft/2020-12/schema"
     assert "pytorch.Conv2d" in schema["$defs"] and "keras.Conv2D" not in schema["$defs"]
+
+
+TORCH_FILE = {"framework": "pytorch", "input": [3, 8, 8]}
+
+
+@pytest.mark.parametrize("entry", [
+    {"Conv2d": [3, 16, 3]},
+    {"nn.Conv2d": [3, 16, 3, 1, 1]},
+    {"Conv2d": {"args": [3, 16, 3], "padding": 1}},
+    {"MaxPool2d": [3, 2]},  # the kernel size, as ever
+    {"MaxPool2d": {"args": [3, 2, 1]}},
+    {"Linear": [192, 10, False]},
+    {"type": "Conv2d", "args": [3, 4, 1], "name": "c"},
+])
+def test_positional_forms_are_accepted(validator: jsonschema.Draft202012Validator, entry: dict) -> None:
+    assert errors(validator, {**TORCH_FILE, "layers": [entry]}) == []
+
+
+@pytest.mark.parametrize(("entry", "why"), [
+    ({"Conv2d": [3, 16, 3, 1, 0, 1, 1, True, "zeros", None, None, 7]}, "more values than Conv2d's 11 parameters"),
+    ({"Conv2d": [3, 16, "3"]}, "a kernel size written as text"),
+    ({"Conv2d": {"args": 3}}, "args that is not a list"),
+    ({"Sigmoid": [1]}, "a value for a module that takes none"),
+])
+def test_positional_mistakes_are_rejected(validator: jsonschema.Draft202012Validator, entry: dict, why: str) -> None:
+    assert errors(validator, {**TORCH_FILE, "layers": [entry]}), why
+
+
+def test_keras_positional_forms(validator: jsonschema.Draft202012Validator) -> None:
+    good = [{"Conv2D": [32, 3]}, {"Dense": [10, "softmax"]}, {"Reshape": [2, 2, 8]}, {"MaxPooling2D": [2, 2]}]
+    assert errors(validator, {"input": [6, 6, 1], "layers": good}) == []
+    assert errors(validator, {"input": [6, 6, 1], "layers": [{"Dense": [10, "softmax", "yes"]}]}), "use_bias as text"
