@@ -80,3 +80,29 @@ def test_an_unknown_framework_name_is_still_refused(tmp_path: Path) -> None:
     done = subprocess.run([sys.executable, "-m", "shapecalc", "check", str(path)], capture_output=True, text=True,
                           env={**os.environ, "PYTHONPATH": str(ROOT)})
     assert done.returncode == 2 and ":1:1: error[SC004]" in done.stdout and "received 'jax'" in done.stdout
+
+
+def test_keras_ops_prefix_reads_as_keras_builds_it(tmp_path: Path) -> None:
+    """`keras.ops.add` is our `ops.add` (both spellings in one file): Keras's own model of the same calls
+    names each operation's row, gives its class and shape, as our summary does."""
+    import keras
+
+    a, b = keras.Input(shape=(4, 4, 2), batch_size=2, name="a"), keras.Input(shape=(4, 4, 2), batch_size=2, name="b")
+    x = keras.ops.subtract(1.0, keras.ops.abs(keras.ops.multiply(keras.ops.add(a, 3.0), b)))
+    model = keras.Model([a, b], x)
+    theirs = {op.name: (type(op).__name__, list(op.output.shape)) for op in model._operations}  # as its summary lists them
+    path = tmp_path / "model.yaml"
+    path.write_text("""inputs: {a: [4, 4, 2], b: [4, 4, 2]}
+batch: 2
+layers:
+  - keras.ops.add: {x2: 3.0, inputs: a}
+  - keras.ops.multiply: {inputs: [add, b]}
+  - ops.abs
+  - keras.ops.subtract: {x1: 1.0}
+""", encoding="utf-8")
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    done = subprocess.run([sys.executable, "-m", "shapecalc", "summarize", "-f", "json", str(path)],
+                          capture_output=True, text=True, env=env)
+    assert done.returncode == 0, done.stdout + done.stderr
+    ours = {row["name"]: (row["type"], row["output_shape"]) for row in json.loads(done.stdout)["layers"]}
+    assert ours == theirs
