@@ -87,6 +87,7 @@ def test_keras_ops_prefix_reads_as_keras_builds_it(tmp_path: Path) -> None:
     names each operation's row, gives its class and shape, as our summary does."""
     import keras
 
+    keras.backend.clear_session()  # a fresh session's automatic names, as our summary gives them
     a, b = keras.Input(shape=(4, 4, 2), batch_size=2, name="a"), keras.Input(shape=(4, 4, 2), batch_size=2, name="b")
     x = keras.ops.subtract(1.0, keras.ops.abs(keras.ops.multiply(keras.ops.add(a, 3.0), b)))
     model = keras.Model([a, b], x)
