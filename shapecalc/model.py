@@ -1,6 +1,6 @@
 """The plain records every stage passes on: a validated model file, and the analysis of it.
 
-    validate.py -> ModelSpec (its LayerSpecs, each with its LayerKeys)  -> engine.py
+    validate/ -> ModelSpec (its LayerSpecs, each with its LayerKeys)  -> engine.py
     engine.py   -> Analysis (its Rows, each with its Connections)       -> checks/, render/, commands/
 
 Records only: no validation, no arithmetic, no output. `InvalidModel` is the

@@ -1,6 +1,6 @@
 """Keras wrappers: Bidirectional and TimeDistributed, each holding an ordinary layer entry under `layer:`.
 
-The validator (validate.py) validates the wrapped entry like any other (its class from the
+The validator (validate/) validates the wrapped entry like any other (its class from the
 registry, errors located at its own keys) and hands the wrapper a LayerSpec.
 Keras constructs the wrapped layer before the wrapper, so it takes its auto
 name first (a later standalone LSTM becomes `lstm_1`); the summary shows only

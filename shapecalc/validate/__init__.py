@@ -18,7 +18,6 @@ from shapecalc.gcpause import paused_gc
 from shapecalc.layers.base import Layer
 from shapecalc.layers.spelling import plain_type_name
 from shapecalc.model import (
-    ARGS_KEY,
     DimSpec,
     InvalidModel,
     LayerKeys,
@@ -27,6 +26,8 @@ from shapecalc.model import (
     ShapeSpec,
 )
 from shapecalc.reading import DocPath, Document
+from shapecalc.validate.entry_forms import EntryForms
+from shapecalc.validate.reports import ValidationReports
 
 SC002 = Code("SC002", ERROR, "unknown layer type",
              "unknown layer type (the closest known name is suggested)")
@@ -92,7 +93,7 @@ class _TooManyProblems(Exception):
     """Raised once MAX_PROBLEMS are found: a file of thousands of broken layers is reported up to there."""
 
 
-class _Validator:
+class _Validator(EntryForms, ValidationReports):
     def __init__(self, document: Document):
         from shapecalc.layers.registry import lookup
 
@@ -284,24 +285,6 @@ class _Validator:
         line, column = self.positions.get(path) or self.doc.locate(path)  # an entry's own position, when written
         return LayerSpec(index, type_name, layer, keys, path, args_path, line, column)
 
-    def unknown_type(self, type_name: str, framework: str, path: DocPath, name: str | None = None) -> None:
-        """SC002 with the nearest known name, and the other framework's when the name belongs there.
-
-        The diagnostic names the entry by its `name:` when it has one; an unnamed
-        entry of an unknown type has no name to give (no type, no auto name).
-        """
-        from shapecalc.layers.registry import TABLES, suggest
-
-        if type_name in self.undeclared:
-            return
-        hint = suggest(framework, type_name)
-        hint_text = f"; did you mean {hint}?" if hint else ""
-        if framework == "keras" and isinstance(type_name, str) and type_name in TABLES["pytorch"]:
-            hint_text += f" ({type_name} is a PyTorch name: is `framework: pytorch` missing?)"
-        elif framework == "pytorch" and isinstance(type_name, str) and type_name in TABLES["keras"]:
-            hint_text += f" ({type_name} is a Keras name; this file says `framework: pytorch`)"
-        self.problem("SC002", f"unknown {framework} layer type {_short_repr(type_name)}{hint_text}", path, name)
-
     def read_keys(self, raw_args: dict[str, Any], args_path: DocPath, type_name: str) -> LayerKeys | None:
         """Take the common keys (name, inputs, ...) out of `raw_args` and validate them."""
         if raw_args.keys().isdisjoint(_COMMON_KEY_SET):  # most entries of a sequential model write none
@@ -364,110 +347,6 @@ class _Validator:
         self.auto_names[prefix] = count + 1
         return prefix if count == 0 else f"{prefix}_{count}"
 
-    def entry_form(self, entry: Any, path: DocPath) -> tuple[str, dict[str, Any], DocPath] | None:
-        """Type name, arguments and the arguments' document path of one of the three entry forms."""
-        if isinstance(entry, str):
-            return entry, {}, path
-        if isinstance(entry, dict) and "type" in entry:
-            args = dict(entry)
-            type_name = args.pop("type")
-            if isinstance(type_name, str):
-                return self.positional_form(type_name, args, path) if ARGS_KEY in args else (type_name, args, path)
-            self.problem("SC004", "`type:` must be a layer type name", path + ("type",))
-            return None
-        if isinstance(entry, dict) and len(entry) == 1:
-            ((type_name, value),) = entry.items()
-            if not isinstance(type_name, str):
-                self.problem("SC004", f"a layer type name must be text, not {type_name!r}", path)
-                return None
-            args_path = path + (type_name,)
-            if value is None:
-                return type_name, {}, args_path
-            if isinstance(value, dict):
-                args = dict(value)
-                return self.positional_form(type_name, args, args_path) if ARGS_KEY in args else (type_name, args, args_path)
-            if isinstance(value, list):
-                return self.positional_form(type_name, value, args_path)
-            return self.scalar_form(type_name, value, args_path)
-        self.problem(
-            "SC009",
-            "a layer entry is `TypeName`, `TypeName: {args}`, `TypeName: value` or `{type: TypeName, ...}`",
-            path,
-        )
-        return None
-
-    def scalar_form(self, type_name: str, value: Any, args_path: DocPath) -> tuple[str, dict[str, Any], DocPath] | None:
-        cls = self.lookup(self.doc_framework, plain_type_name(type_name))
-        if cls is None:
-            return type_name, {}, args_path  # reported as an unknown type by the caller
-        if cls.primary is None:
-            self.problem(
-                "SC004",
-                f"{type_name} has no single primary argument: write `{type_name}: {{argument: value, ...}}`",
-                args_path,
-            )
-            return None
-        return type_name, {cls.primary: value}, args_path
-
-    def positional_form(self, type_name: str, value: Any, args_path: DocPath) -> tuple[str, dict[str, Any], DocPath] | None:
-        """`Type: [3, 16, 3]` or `Type: {args: [...], ...}` bound as the framework's call binds them
-        (layers/positional.py); any other mapping as written, any other value as the scalar form."""
-        from shapecalc.layers.positional import PositionalError, positional_arguments
-
-        cls = self.lookup(self.doc_framework, plain_type_name(type_name))
-        try:
-            found = positional_arguments(cls, self.doc_framework, plain_type_name(type_name), value, args_path)
-        except PositionalError as error:
-            self.problem("SC004", error.message, error.path)
-            return None
-        if found is not None:
-            self.bound_paths.update(found[1])
-            return type_name, found[0], args_path
-        return (type_name, value, args_path) if isinstance(value, dict) else self.scalar_form(type_name, value, args_path)
-
-    def where_written(self, path: DocPath) -> DocPath:
-        """`path` with an argument given positionally replaced by the place of its value in the list."""
-        for end in range(len(path), 0, -1):
-            found = self.bound_paths.get(path[:end])
-            if found is not None:
-                return found + path[end:]
-        return path
-
-    def report_validation(self, error: Any, base: DocPath, what: str, layer: str | None) -> None:
-        """One message per argument: pydantic reports every union branch, a person needs the first.
-
-        A misspelt required argument (`kernal_size`) is one mistake: it is
-        reported once, as the unknown argument with its "did you mean", and not
-        again as the missing one.
-        """
-        items = error.errors(include_url=False)
-        reported: set[Any] = set(_misspelt_required(items))
-        for item in items:
-            loc = tuple(item.get("loc", ()))
-            argument = next((part for part in loc if isinstance(part, str)), None)
-            if argument in reported:
-                continue
-            reported.add(argument)
-            path = self.written_path(base, loc)
-            kind = item.get("type", "")
-            if kind == "extra_forbidden":
-                self.problem("SC003", self.unknown_key_message(what, argument), path, layer)
-            elif kind == "missing":
-                self.problem("SC004", f"{what}: missing required argument `{argument}`", path, layer)
-            else:
-                subject = f"`{argument}`" if argument else "value"
-                received = _short_repr(item.get("input"))
-                self.problem("SC004", f"{what}: {subject}: {item.get('msg', 'invalid')} (received {received})", path, layer)
-
-    def written_path(self, base: DocPath, loc: tuple[Any, ...]) -> DocPath:
-        """The longest prefix of `loc` (skipping pydantic's union-branch labels) written in the file."""
-        path = base
-        for part in loc:
-            candidate = path + (part,)
-            if candidate in self.doc.positions or candidate in self.bound_paths:
-                path = candidate
-        return path
-
     def unknown_key_message(self, what: str, argument: str | None) -> str:
         import difflib
 
@@ -505,28 +384,6 @@ def _kind(data: Any) -> str:
         return "empty (null)"
     names = {list: "a list", str: "text", bool: "a boolean", int: "a number", float: "a number"}
     return names.get(type(data), f"a {type(data).__name__}")
-
-
-def _misspelt_required(items: list[dict[str, Any]]) -> list[str]:
-    """Missing arguments that an unknown argument of the same entry is probably a misspelling of."""
-    import difflib
-
-    def names(kind: str) -> list[str]:
-        return [str(item["loc"][0]) for item in items if item.get("type") == kind and item.get("loc")]
-
-    missing, unknown = names("missing"), names("extra_forbidden")
-    return [name for name in missing if difflib.get_close_matches(name, unknown, n=1, cutoff=0.6)]
-
-
-def _short_repr(value: Any) -> str:
-    """A repr that costs little whatever the value: aliases can make a list of 50,000 long strings."""
-    import reprlib
-
-    shortener = reprlib.Repr()
-    shortener.maxstring = shortener.maxother = 60
-    shortener.maxlist = shortener.maxdict = 6
-    text = shortener.repr(value)
-    return text if len(text) <= 60 else text[:57] + "..."
 
 
 __all__ = ["load_model"]
