@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from shapecalc.codes import ERROR, WARNING, Code
 from shapecalc.costs import receptive
 from shapecalc.costs.macs import total as total_macs
+from shapecalc.costs.memory import calls_bytes, estimate, tensor_bytes
 from shapecalc.costs.receptive import Field
 from shapecalc.diagnostics import Diagnostic
 from shapecalc.gcpause import paused_gc
@@ -107,6 +108,8 @@ class _Walker:
             output_names=[self.nodes[name].layer for name in outputs],
             connected_column=connected,
             partial_totals=any(name not in self.outputs for name in order),  # a call failed, or was poisoned
+            memory=estimate((self.nodes[name].shape for name in self.spec.inputs),  # type: ignore[misc]
+                            (row.output_bytes for row in rows if row.type != INPUT_TYPE), totals.total),
         )
 
     def output_nodes(self) -> list[str]:
@@ -249,7 +252,7 @@ class _Walker:
             line, column = self.spec.input_positions.get(name, (1, 1))
             span, stride = receptive.per_axis(self.fields.get(name))
             return Row(name, INPUT_TYPE, calls[0].output, Params(), [], line, column,
-                       receptive_field=span, effective_stride=stride)
+                       receptive_field=span, effective_stride=stride, output_bytes=tensor_bytes(calls[0].output))
         first = calls[0]
         if len(calls) == 1:  # shown whether or not the model reaches it, as `or calls[:1]` below says
             connections = list(first.connections)
@@ -265,7 +268,8 @@ class _Walker:
         macs = first.macs if len(calls) == 1 else total_macs(call.macs for call in calls)
         span, stride = receptive.per_axis(first.field)
         return Row(name, spec.layer.type_name(), calls[-1].output, first.params, inputs, spec.line, spec.column,
-                   first.why.steps, first.why.axes, first.inputs, spec, connections, macs, span, stride)
+                   first.why.steps, first.why.axes, first.inputs, spec, connections, macs, span, stride,
+                   calls_bytes([call.output for call in calls]))
 
     def check_sequential_feed(self, node: Node) -> None:
         """Keras's Sequential hands every output of a layer to the next one, which takes a single tensor.

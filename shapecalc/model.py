@@ -17,6 +17,7 @@ from shapecalc.arguments.declarative import Declared
 from shapecalc.arguments.types import PositiveInt
 
 if TYPE_CHECKING:
+    from shapecalc.costs.memory import Memory
     from shapecalc.diagnostics import Diagnostic
     from shapecalc.layers.base import Layer, Params
     from shapecalc.reading import DocPath, Document
@@ -108,6 +109,7 @@ class Row:
     macs: int | None = 0  # every call's, for one sample (shapecalc.costs)
     receptive_field: list[int] | None = None  # per spatial axis, in input pixels (shapecalc.costs.receptive)
     effective_stride: list[int] | None = None
+    output_bytes: int | None = 0  # every call's output for one sample, float32 (shapecalc.costs.memory)
 
     @property
     def main_shape(self) -> Shape:
@@ -133,6 +135,7 @@ class Analysis:
     # Some layer of the model could not be computed: `totals` counts only the layers before the error,
     # which is not the model's total (Keras refuses the model and has none).
     partial_totals: bool = False
+    memory: Memory | None = None  # input, forward pass and parameter bytes for one sample (shapecalc.costs.memory)
 
     @property
     def total_macs(self) -> int | None:

@@ -56,8 +56,9 @@ def group_row(instance: Any, layers: list[Row], folded_into: dict[str, str]) -> 
     inputs = list(dict.fromkeys(source for layer in layers for source in layer.inputs if folded_into.get(source) != name))
     first = layers[0]
     macs = total_macs(layer.macs for layer in layers)  # the folded layers' work
+    output_bytes = total_macs(layer.output_bytes for layer in layers)  # and the outputs they hold
     return Row(name, instance.block, shape, params, inputs, first.line, first.column, connections=connections,
-               macs=macs)
+               macs=macs, output_bytes=output_bytes)
 
 
 def renamed(row: Row, folded_into: dict[str, str]) -> Row:

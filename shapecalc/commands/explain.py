@@ -16,7 +16,7 @@ from collections.abc import Iterator
 from shapecalc.commands.pipeline import analyze_path
 from shapecalc.diagnostics import Diagnostic
 from shapecalc.model import Analysis, Row
-from shapecalc.render.summary import readable_size, shape_text
+from shapecalc.render.summary import macs_line, memory_lines, readable_size, shape_text
 from shapecalc.render.terminal import StyledLine, write_styled
 
 Line = StyledLine
@@ -73,6 +73,9 @@ def explain_lines(analysis: Analysis, only: str | None = None) -> Iterator[Line]
         of = " of the layers before the error" if analysis.partial_totals else ""
         yield (f"Total params{of}: {totals.total:,} ({readable_size(totals.total)}): "
                f"{totals.trainable:,} trainable, {totals.non_trainable:,} non-trainable", "bold")
+        memory = [] if analysis.partial_totals else memory_lines(analysis.memory)  # no model, no estimate
+        for line in (macs_line(analysis.total_macs).replace("Total MACs", f"Total MACs{of}", 1), *memory):
+            yield (line, "bold")
         unplaced = [d for d in analysis.diagnostics if not d.layer]
         yield from diagnostic_lines(unplaced)
 

@@ -7,6 +7,7 @@ import json.encoder
 from collections.abc import Callable
 from typing import Any
 
+from shapecalc.costs.memory import Memory
 from shapecalc.diagnostics import Diagnostic
 from shapecalc.gcpause import paused_gc
 from shapecalc.model import Analysis, Row
@@ -37,6 +38,7 @@ def _layer_json(row: Row) -> dict[str, Any]:
         "macs": row.macs,
         "receptive_field": row.receptive_field,
         "effective_stride": row.effective_stride,
+        "output_bytes": row.output_bytes,
     }
 
 
@@ -55,13 +57,26 @@ def _document(analysis: Analysis) -> dict[str, Any]:
         "layers": [layer_json(row) for row in analysis.rows],
         **counts,
         "total_macs": analysis.total_macs,
+        **memory_json(analysis.memory),
         "diagnostics": [d.as_json() for d in analysis.diagnostics],
     }
     if analysis.partial_totals:  # a layer failed: the model has no total, only its computed layers have
         document.update(dict.fromkeys(counts))
         document["params_before_error"] = counts
         document["macs_before_error"], document["total_macs"] = document["total_macs"], None
+        document.update(dict.fromkeys(MEMORY_KEYS[1:]))  # the input is known; the rest is no model's
     return document
+
+
+def memory_json(memory: Memory | None) -> dict[str, int | None]:
+    """The memory estimate's figures in bytes, for one sample, float32 (shapecalc.costs.memory)."""
+    if memory is None:
+        return dict.fromkeys(MEMORY_KEYS)
+    return dict(zip(MEMORY_KEYS, (memory.input_bytes, memory.forward_bytes, memory.param_bytes, memory.total_bytes),
+                    strict=True))
+
+
+MEMORY_KEYS = ("input_bytes", "forward_pass_bytes", "param_bytes", "estimated_total_bytes")
 
 
 def failure_document(path: str, diagnostics: list[Diagnostic], framework: str | None = None) -> dict[str, Any]:
@@ -74,6 +89,7 @@ def failure_document(path: str, diagnostics: list[Diagnostic], framework: str | 
         "trainable_params": 0,
         "non_trainable_params": 0,
         "total_macs": None,
+        **memory_json(None),
         "diagnostics": [d.as_json() for d in diagnostics],
     }
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from shapecalc.costs.memory import Memory
 from shapecalc.model import Analysis, Row
 from shapecalc.shapes import Shape, format_shape
 
@@ -28,7 +29,12 @@ class SummaryText:
 
 def readable_size(count: int) -> str:
     """Keras's readable_memory_size of `count` float32 parameters: 8001 -> '31.25 KB'."""
-    size = float(count * BYTES_PER_PARAM)
+    return readable_bytes(count * BYTES_PER_PARAM)
+
+
+def readable_bytes(count: int) -> str:
+    """Keras's readable_memory_size of `count` bytes, in units of 1024: 32004 -> '31.25 KB'."""
+    size = float(count)
     for unit in ("B", "KB", "MB", "GB", "TB"):
         if size / 1024 < 1:
             return f"{size:.2f} {unit}"
@@ -49,6 +55,23 @@ def macs_line(total: int | None) -> str:
     if total is None:
         return "Total MACs: unknown (a size it needs is None)"
     return f"Total MACs: {readable_count(total)}"
+
+
+def memory_lines(memory: Memory | None) -> list[str]:
+    """The memory estimate under the totals, each label saying what it assumes (shapecalc.costs.memory).
+    Short enough for a 60-column terminal: Rich does not wrap these lines."""
+    if memory is None:
+        return []
+    return [
+        f"Input size (one sample, float32): {_known(memory.input_bytes)}",
+        f"Forward pass size (all layer outputs): {_known(memory.forward_bytes)}",
+        f"Params size (float32): {readable_bytes(memory.param_bytes)}",
+        f"Estimated total size (no gradients): {_known(memory.total_bytes)}",
+    ]
+
+
+def _known(count: int | None) -> str:
+    return "unknown (None size)" if count is None else readable_bytes(count)
 
 
 def shape_text(shape: Shape | list[Shape]) -> str:
@@ -117,6 +140,7 @@ def summary_text(analysis: Analysis) -> SummaryText:
         f"Trainable params{of}: {totals.trainable:,} ({readable_size(totals.trainable)})",
         f"Non-trainable params{of}: {totals.non_trainable:,} ({readable_size(totals.non_trainable)})",
         macs_line(analysis.total_macs).replace("Total MACs", f"Total MACs{of}", 1),
+        *([] if analysis.partial_totals else memory_lines(analysis.memory)),  # no model, no estimate
     ]
     if declared:
         lines.append(DECLARED_NOTE)

@@ -25,9 +25,9 @@ SHAPECALC = [sys.executable, "-m", "shapecalc"]
 
 # SPEC §3, and the per-layer and top-level additions SPEC §6 names (costs, blocks): nothing else
 TOP_KEYS = {"model", "framework", "layers", "total_params", "trainable_params", "non_trainable_params", "diagnostics"}
-TOP_ADDITIONS = {"total_macs"}
+TOP_ADDITIONS = {"total_macs", "input_bytes", "forward_pass_bytes", "param_bytes", "estimated_total_bytes"}
 LAYER_KEYS = {"name", "type", "output_shape", "params", "trainable_params", "non_trainable_params", "inputs"}
-LAYER_ADDITIONS = {"macs", "receptive_field", "effective_stride", "block"}
+LAYER_ADDITIONS = {"macs", "receptive_field", "effective_stride", "block", "output_bytes"}
 DIAGNOSTIC_KEYS = {"severity", "code", "layer", "message", "line", "column"}
 
 
