@@ -49,7 +49,8 @@ def fold(analysis: Analysis, holder: Callable[[tuple[Any, ...]], Any]) -> Analys
 def group_row(instance: Any, layers: list[Row], folded_into: dict[str, str]) -> Row:
     """The instance's row: its output's shape, its layers' parameters, what feeds it from outside."""
     output = instance.output.partition("[")[0]
-    shape = next((layer.output_shape for layer in layers if layer.name == output), layers[-1].output_shape)
+    last = next((layer for layer in layers if layer.name == output), layers[-1])
+    shape = last.output_shape
     params = Params(sum(layer.params.trainable for layer in layers), sum(layer.params.non_trainable for layer in layers))
     name = instance.name
     connections = list(dict.fromkeys(c for layer in layers for c in layer.connections if folded_into.get(c[0]) != name))
@@ -58,7 +59,8 @@ def group_row(instance: Any, layers: list[Row], folded_into: dict[str, str]) -> 
     macs = total_macs(layer.macs for layer in layers)  # the folded layers' work
     output_bytes = total_macs(layer.output_bytes for layer in layers)  # and the outputs they hold
     return Row(name, instance.block, shape, params, inputs, first.line, first.column, connections=connections,
-               macs=macs, output_bytes=output_bytes)
+               input_shapes=first.input_shapes, macs=macs, receptive_field=last.receptive_field,
+               effective_stride=last.effective_stride, output_bytes=output_bytes)
 
 
 def renamed(row: Row, folded_into: dict[str, str]) -> Row:

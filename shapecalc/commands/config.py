@@ -9,10 +9,11 @@ passed over). Keys:
     select = ["SC1", "SC2"]            # keep only these (default: all)
     strict = true                      # warnings fail, as --strict
     per-file-ignores = {"specs/legacy/*.yaml" = ["SC201"]}   # globs, relative to the config's folder
+    columns = ["output_shape", "params", "macs"]             # summarize's table columns, as --columns
 
 A shapecalc.toml holds the same keys at its top level. The command line adds
 to it: `--ignore` extends `ignore`, `--select` replaces `select`, `--strict`
-turns strict on.
+turns strict on, `--columns` replaces `columns`.
 """
 
 from __future__ import annotations
@@ -25,7 +26,7 @@ from pathlib import Path
 
 from shapecalc.checks.suppress import Policy, invalid_codes, split_codes
 
-KEYS = {"ignore", "select", "strict", "per-file-ignores"}
+KEYS = {"ignore", "select", "strict", "per-file-ignores", "columns"}
 
 
 class ConfigError(Exception):
@@ -41,6 +42,7 @@ class Config:
     select: tuple[str, ...] = ()
     strict: bool = False
     per_file: tuple[tuple[str, tuple[str, ...]], ...] = field(default=())
+    columns: tuple[str, ...] = ()  # summarize's table columns (shapecalc.render.columns); () for Keras's
 
     def policy_for(self, path: str, ignore: tuple[str, ...], select: tuple[str, ...], strict: bool) -> Policy:
         extra: tuple[str, ...] = ()
@@ -135,19 +137,36 @@ def _config(file: Path, table: dict) -> Config:
     return Config(file.parent, _codes(file, "ignore", table.get("ignore", [])),
                   _codes(file, "select", table.get("select", [])), strict,
                   tuple((pattern, _codes(file, f"per-file-ignores.{pattern}", codes))
-                        for pattern, codes in per_file.items()))
+                        for pattern, codes in per_file.items()),
+                  _columns(file, table["columns"]) if "columns" in table else ())
 
 
 def _codes(file: Path, key: str, value: object) -> tuple[str, ...]:
-    if isinstance(value, str):
-        value = [value]
-    if not isinstance(value, list) or not all(isinstance(item, str) for item in value):
-        raise ConfigError(f"{file}: `{key}` must be a list of codes such as [\"SC201\", \"SC3\"]")
-    codes = split_codes(value)
+    codes = split_codes(_strings(file, key, value, 'codes such as ["SC201", "SC3"]'))
     bad = invalid_codes(codes)
     if bad:
         raise ConfigError(f"{file}: `{key}`: {bad[0]!r} is not a code or code prefix (SC201, SC2)")
     return codes
+
+
+def _columns(file: Path, value: object) -> tuple[str, ...]:
+    """`columns = ["output_shape", "macs"]` (or one comma-separated string): names of the table's columns."""
+    from shapecalc.render.columns import refusal, split_columns, unknown_column
+
+    names = split_columns(_strings(file, "columns", value, 'column names such as ["output_shape", "macs"]'))
+    bad = unknown_column(names)
+    if bad is not None:
+        raise ConfigError(f"{file}: {refusal(bad, '`columns`:')}")
+    return names
+
+
+def _strings(file: Path, key: str, value: object, what: str) -> list[str]:
+    """A setting that is a list of strings (one string is a list of one)."""
+    if isinstance(value, str):
+        return [value]
+    if not isinstance(value, list) or not all(isinstance(item, str) for item in value):
+        raise ConfigError(f"{file}: `{key}` must be a list of {what}")
+    return value
 
 
 def _relative(path: str, folder: Path) -> str:

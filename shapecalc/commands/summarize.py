@@ -21,18 +21,21 @@ def keras_view(analysis: Any, expand: bool, indent: bool = True) -> Any:
 
 
 def run(path: str, output_format: str, depth: int | None = None, ignore: list[str] | None = None,
-        select: list[str] | None = None, expand: bool = False) -> int:
+        select: list[str] | None = None, expand: bool = False, columns: list[str] | None = None) -> int:
     """Summarize one file; `depth` folds the table's rows below it into their block instances (the JSON
     keeps every layer, with its block path). Diagnostics the user accepted (`# shapecalc: ignore`,
     --ignore/--select, `[tool.shapecalc]`) are left out of every output. A Keras model holding models
-    lists each as one row, as Keras does, and with `expand` its rows under it (expand_nested=True)."""
-    from shapecalc.commands.config import ConfigError
-    from shapecalc.commands.options import codes_option
+    lists each as one row, as Keras does, and with `expand` its rows under it (expand_nested=True).
+    `columns` chooses the table's columns (else `columns` in the configuration, else Keras's)."""
+    from shapecalc.commands.config import ConfigError, config_for
+    from shapecalc.commands.options import codes_option, columns_option
 
     accepting = (codes_option(ignore, "--ignore"), codes_option(select, "--select"))
-    if None in accepting:
+    chosen = columns_option(columns)
+    if None in accepting or chosen is None:
         return 2
     try:
+        chosen = chosen or config_for(path).columns
         outcome, _ = accepted(analyze_path(path), *accepting)  # summarize fails on errors only
     except ConfigError as error:
         sys.stderr.write(f"{error}\n")
@@ -71,9 +74,9 @@ def run(path: str, output_format: str, depth: int | None = None, ignore: list[st
     if wants_colour(out) and len(analysis.rows) <= RICH_ROWS:
         from shapecalc.render import rich_table
 
-        rich_table.render(analysis, out)
+        rich_table.render(analysis, out, chosen or None)
     else:
         from shapecalc.render import text
 
-        out.write(text.render(analysis))
+        out.write(text.render(analysis, chosen or None))
     return outcome.exit_code()

@@ -78,6 +78,9 @@ COMMANDS: dict[str, Command] = {command.name: command for command in (
             SELECT,
             Param("expand", "flag", "Show the rows of nested Keras models under them (expand_nested).", ("--expand",),
                   False),
+            Param("columns", "str", "The table's columns after Layer (type), in order, e.g. output_shape,params,macs "
+                  "(names: see README); repeatable, comma-separated. JSON always has every figure.",
+                  ("--columns",), None, many=True),
         ),
         fast=True,
     ),

@@ -16,14 +16,16 @@ from shapecalc.render.text import column_widths
 SEVERITY_STYLE = {"error": "bold red", "warning": "yellow", "info": "cyan"}
 
 
-def render(analysis: Analysis, stream: TextIO) -> None:
+def render(analysis: Analysis, stream: TextIO, columns: tuple[str, ...] | None = None) -> None:
     from rich import box
     from rich.console import Console
     from rich.table import Table
     from rich.text import Text
 
+    from shapecalc.render.columns import chosen
+
     console = Console(file=stream, highlight=False, soft_wrap=True)
-    summary = summary_text(analysis)
+    summary = summary_text(analysis, chosen(columns))
     widths = column_widths(summary)
     console.print(Text(summary.title, style="bold"))
     widths, wrap = fitted(widths, console.width)
@@ -36,7 +38,8 @@ def render(analysis: Analysis, stream: TextIO) -> None:
         open_at = cells[0].rfind(" (")
         if open_at >= 0:
             name_type.stylize("bold", open_at + 2, len(cells[0]) - 1)
-        table.add_row(name_type, *(Text(c, style="cyan" if i == 1 else "") for i, c in enumerate(cells[1:])))
+        table.add_row(name_type, *(Text(c, style="cyan" if name == "params" else "")
+                                   for name, c in zip(summary.columns, cells[1:], strict=True)))
     console.print(table)
     for line in summary.totals:
         label, _, rest = line.partition(":")
@@ -57,7 +60,9 @@ def fitted(widths: list[int], terminal: int) -> tuple[list[int], bool]:
     A table that fits keeps its widths. A wider one shrinks every column in
     proportion, as Keras's `line_length` sets each column's share of the line,
     and its cells wrap (folding a long name or shape onto more lines) rather
-    than running past the screen's edge.
+    than running past the screen's edge. A column is never narrower than
+    NARROWEST, so with many columns (--columns) the widest give up the room
+    the narrow ones were raised by; past NARROWEST each, the table is wider.
     """
     needed = sum(widths) + BORDER * len(widths) + 1
     if needed <= terminal:
@@ -65,4 +70,7 @@ def fitted(widths: list[int], terminal: int) -> tuple[list[int], bool]:
     room = max(terminal - BORDER * len(widths) - 1, NARROWEST * len(widths))
     total = sum(widths)
     shrunk = [max(NARROWEST, width * room // total) for width in widths]
+    while sum(shrunk) > room and max(shrunk) > NARROWEST:  # the narrowest columns were raised: take it back
+        widest = shrunk.index(max(shrunk))
+        shrunk[widest] -= 1
     return shrunk, True

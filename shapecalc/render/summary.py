@@ -7,7 +7,9 @@ three totals with their float32 byte sizes.
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from typing import NamedTuple
 
 from shapecalc.costs.memory import Memory
 from shapecalc.model import Analysis, Row
@@ -25,6 +27,7 @@ class SummaryText:
     align: list[str]  # "left" | "right"
     rows: list[list[str]]  # a cell may hold several lines ("Connected to")
     totals: list[str]
+    columns: tuple[str, ...] = ()  # the names after "Layer (type)" (shapecalc.render.columns)
 
 
 def readable_size(count: int) -> str:
@@ -118,21 +121,50 @@ def _connections(row: Row) -> list[str]:
     return [f"{name}[{call}][{tensor}]" for name, call, tensor in row.connections]
 
 
-def summary_text(analysis: Analysis) -> SummaryText:
-    header = ["Layer (type)", "Output Shape", "Param #"]
-    align = ["left", "left", "right"]
-    if analysis.connected_column:
-        header.append("Connected to")
-        align.append("left")
+class Column(NamedTuple):
+    """One column after "Layer (type)": its name (for --columns), title, alignment and cell rule."""
+
+    name: str
+    title: str
+    align: str  # "left" | "right"
+    cell: Callable[[Row, Analysis], str]
+
+
+def output_shape_cell(row: Row, analysis: Analysis) -> str:
+    return shape_text(row.output_shape)
+
+
+def params_cell(row: Row, analysis: Analysis) -> str:
+    return f"{row.params.total:,}"
+
+
+def connected_to_cell(row: Row, analysis: Analysis) -> str:
+    return connected_cell(row)
+
+
+KERAS_COLUMNS = (Column("output_shape", "Output Shape", "left", output_shape_cell),
+                 Column("params", "Param #", "right", params_cell))
+CONNECTED_TO = Column("connected_to", "Connected to", "left", connected_to_cell)  # functional models
+
+
+def keras_columns(analysis: Analysis) -> list[Column]:
+    """Keras's columns: Output Shape and Param #, and Connected to unless the graph is a plain chain."""
+    return [*KERAS_COLUMNS, CONNECTED_TO] if analysis.connected_column else list(KERAS_COLUMNS)
+
+
+def summary_text(analysis: Analysis, columns: Sequence[Column] | None = None) -> SummaryText:
+    """The table's strings; `columns` are the columns after "Layer (type)" (default: Keras's,
+    chosen by name in shapecalc.render.columns)."""
+    chosen = list(columns) if columns else keras_columns(analysis)
+    header = ["Layer (type)", *(column.title for column in chosen)]
+    align = ["left", *(column.align for column in chosen)]
+    cells_of = [column.cell for column in chosen]
     rows = []
     declared = False
     for row in analysis.rows:
         mark = DECLARED_MARK if user_declared(row) else ""
         declared = declared or bool(mark)
-        cells = [f"{row.name} ({row.type}){mark}", shape_text(row.output_shape), f"{row.params.total:,}"]
-        if analysis.connected_column:
-            cells.append(connected_cell(row))
-        rows.append(cells)
+        rows.append([f"{row.name} ({row.type}){mark}", *(cell(row, analysis) for cell in cells_of)])
     totals = analysis.totals
     of = " of the layers before the error" if analysis.partial_totals else ""  # not the model's total
     lines = [
@@ -144,4 +176,5 @@ def summary_text(analysis: Analysis) -> SummaryText:
     ]
     if declared:
         lines.append(DECLARED_NOTE)
-    return SummaryText(f'Model: "{analysis.model}"', header, align, rows, lines)
+    return SummaryText(f'Model: "{analysis.model}"', header, align, rows, lines,
+                       tuple(column.name for column in chosen))

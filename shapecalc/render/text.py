@@ -14,10 +14,15 @@ from shapecalc.render.lines import diagnostic_line
 from shapecalc.render.summary import CONNECTED_WIDTH, SummaryText, summary_text
 
 MIN_WIDTHS = {3: [31, 22, 13], 4: [27, 23, 14, CONNECTED_WIDTH]}  # Keras 3 at line_length 76 and 100
+KERAS_LAYOUTS = {("output_shape", "params"), ("output_shape", "params", "connected_to")}
 
 
 def column_widths(summary: SummaryText) -> list[int]:
-    widths = list(MIN_WIDTHS[len(summary.header)])
+    """Keras's widths for Keras's columns; for columns chosen with --columns, each at least its title."""
+    if summary.columns in KERAS_LAYOUTS:
+        widths = list(MIN_WIDTHS[len(summary.header)])
+    else:
+        widths = [MIN_WIDTHS[4][0], *(len(title) for title in summary.header[1:])]
     for cells in [summary.header, *summary.rows]:
         for i, cell in enumerate(cells):
             widths[i] = max(widths[i], max(map(len, cell.split("\n"))) if "\n" in cell else len(cell))
@@ -56,8 +61,10 @@ def table_lines(summary: SummaryText) -> Iterator[str]:
         yield " " + total
 
 
-def render(analysis: Analysis) -> str:
-    lines = list(table_lines(summary_text(analysis)))
+def render(analysis: Analysis, columns: tuple[str, ...] | None = None) -> str:
+    from shapecalc.render.columns import chosen
+
+    lines = list(table_lines(summary_text(analysis, chosen(columns))))
     if analysis.diagnostics:
         lines.append("")
         lines.extend(diagnostic_line(d) for d in analysis.diagnostics)

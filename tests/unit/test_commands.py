@@ -24,7 +24,9 @@ SPEC = "specs/denoiser_24.yaml"
 EXAMPLES: dict[str, list[list[str]]] = {
     "summarize": [[SPEC], [SPEC, "-f", "json"], ["--format=json", SPEC], [SPEC, "--format", "xml"], [],
                   [SPEC, "--depth", "1"], [SPEC, "--depth=2"], [SPEC, "--depth", "0"], [SPEC, "--depth", "x"],
-                  [SPEC, "--ignore", "SC2"], [SPEC, "--select=SC202", "-f", "json"]],
+                  [SPEC, "--ignore", "SC2"], [SPEC, "--select=SC202", "-f", "json"],
+                  [SPEC, "--columns", "macs,params"], [SPEC, "--columns=output_shape", "--columns", "trainable"],
+                  [SPEC, "--columns", "flops"], [SPEC, "--columns", ","]],
     "check": [[SPEC, SPEC], ["--strict", SPEC], [SPEC, "--format", "github"], ["/nonexistent.yaml"],
               [SPEC, "--ignore", "SC202", "--ignore=SC201"], [SPEC, "--select", "SC2,SC3"], [SPEC, "--ignore", "X9"],
               [SPEC, "--ignore"]],
