@@ -280,3 +280,15 @@ layers:
     assert analysis.memory is not None
     assert analysis.memory.forward_bytes == 4 * (7 * 40 + 7 * 5) == 1_260
     assert analysis.memory.input_bytes == 4 * 7 * 10 == statistics.total_input - storage_overhead()
+
+
+def test_no_estimate_after_an_error(tmp_path: Path) -> None:
+    """A layer that cannot be computed leaves no model to run: the table has no memory lines, the JSON keeps
+    the input's bytes (3*3*4*4 = 144) and has null for the rest, as for the totals."""
+    analysis = analysis_of(tmp_path, "input: [3, 3, 4]\nlayers:\n  - Conv2D: {filters: 2, kernel_size: 5}\n"
+                                     "  - Dense: 2\n")
+    assert analysis.partial_totals
+    assert not [line for line in summary_text(analysis).totals if "size" in line]
+    json = document(analysis)
+    assert (json["input_bytes"], json["forward_pass_bytes"], json["param_bytes"], json["estimated_total_bytes"]) == (
+        144, None, None, None)
