@@ -203,12 +203,21 @@ def trailing_padding(model: AnalyzedModel, row: Row, index: int, count: int) -> 
     source = model.source_row(row)
     if source is None or source.type not in PADDING_TYPES.get(model.framework, set()) or not source.input_shapes:
         return 0
-    before = spatial(source.input_shapes[0], model.layout)
-    after = spatial(source.main_shape, model.layout)
+    assert source.spec is not None
+    return padding_at_end(source.spec.layer, source.input_shapes[0], source.main_shape, index, count,
+                          model.framework, model.layout)
+
+
+def padding_at_end(padding_layer: Layer, before_shape: Shape, after_shape: Shape, index: int, count: int,
+                   framework: str, layout: str) -> int:
+    """Pixels a padding layer (PADDING_TYPES) that turned `before_shape` into `after_shape` added at the far
+    end of spatial axis `index`; shapecalc.fit calls it without Rows, on its own sweep."""
+    before = spatial(before_shape, layout)
+    after = spatial(after_shape, layout)
     if len(before) != count or len(after) != count or before[index] is None or after[index] is None:
         return 0
     added = after[index] - before[index]
-    written = _written_high_pad(getattr(source.spec.layer, "padding", None), index, count, model.framework)
+    written = _written_high_pad(getattr(padding_layer, "padding", None), index, count, framework)
     return written if written is not None else added - added // 2
 
 

@@ -7,7 +7,7 @@ import sys
 from dataclasses import dataclass, field
 
 from shapecalc.diagnostics import Diagnostic, exit_code
-from shapecalc.model import Analysis
+from shapecalc.model import Analysis, ModelSpec
 
 
 @dataclass
@@ -18,6 +18,7 @@ class Outcome:
     analysis: Analysis | None
     problems: list[Diagnostic] = field(default_factory=list)
     framework: str | None = None
+    spec: ModelSpec | None = None  # what the analysis was made from (`fit` re-runs it at other sizes)
 
     @property
     def diagnostics(self) -> list[Diagnostic]:
@@ -73,7 +74,7 @@ def analyze_path(path: str) -> Outcome:
             analysis.diagnostics = annotate(analysis.diagnostics, spec)
         if translated:
             analysis.diagnostics = sorted(analysis.diagnostics + translated, key=Diagnostic.sort_key)
-        return Outcome(path, analysis, framework=spec.framework)
+        return Outcome(path, analysis, framework=spec.framework, spec=spec)
     except SourceError as error:
         problem = Diagnostic(error.code, error.message, None, error.line, error.column, path)
         return Outcome(path, None, [problem])

@@ -152,6 +152,20 @@ COMMANDS: dict[str, Command] = {command.name: command for command in (
         ),
     ),
     Command(
+        "fit", "The input sizes at which no layer floors (and the output keeps its ratio), per axis, as a rule.",
+        "shapecalc.commands.fit:run",
+        (
+            Param("file", "str", MODEL_FILE),
+            Param("output_format", "choice", "text (aligned, per axis) or json (one document).", ("--format", "-f"),
+                  "text", ("text", "json")),
+            Param("ratio", "str", "The output/input size ratio to keep, e.g. 1, 2, 1/2 (default: what the model keeps).",
+                  ("--ratio",), None),
+            Param("min_size", "int", "Smallest size tried per axis (default 1).", ("--min-size",), None, minimum=1),
+            Param("max_size", "int", "Largest size tried per axis (default: 1024, or twice the declared size).",
+                  ("--max-size",), None, minimum=1),
+        ),
+    ),
+    Command(
         "calc", "One layer's output size and its formula, without a model file.",
         "shapecalc.commands.calc:from_options",
         (

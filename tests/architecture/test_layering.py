@@ -26,7 +26,7 @@ STAGES: list[tuple[str, ...]] = [
     ("shapecalc.validate", "shapecalc.blocks", "shapecalc.kerasfile"),  # turned into entries before validation
     ("shapecalc.graph", "shapecalc.engine"),  # graph.py wires the nodes, engine.py walks them
     ("shapecalc.checks",),
-    ("shapecalc.render", "shapecalc.resample", "shapecalc.export"),
+    ("shapecalc.render", "shapecalc.resample", "shapecalc.export", "shapecalc.fit"),
     ("shapecalc.commands",),
     ("shapecalc.cli", "shapecalc.fastpath", "shapecalc.guard", "shapecalc.__main__"),
 ]

@@ -35,6 +35,8 @@ EXAMPLES: dict[str, list[list[str]]] = {
     "convert": [["/nonexistent.json"], [SPEC, "-o", "/nonexistent/dir/out.yaml"]],
     "schema": [["--framework", "pytorch"], ["--framework", "jax"]],
     "export": [[SPEC, "--to", "keras"], [SPEC, "--to", "pytorch"], [SPEC, "--to", "tensorflow"], [SPEC]],
+    "fit": [[SPEC], [SPEC, "-f", "json"], [SPEC, "--ratio", "x"], [SPEC, "--max-size", "0"],
+            [SPEC, "--max-size", "40", "--ratio", "1/2"]],
     "calc": [["conv", "28", "-k", "3", "-s", "2"], ["pool", "7", "--pool", "2", "--kernel", "3"],
              ["conv", "28", "28", "-k", "3", "--framework", "pytorch", "-p", "1"]],
 }
