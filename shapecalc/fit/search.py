@@ -115,6 +115,8 @@ def spatial_positions(rank: int, layout: str) -> list[int]:
 
 def fit(spec: ModelSpec, analysis: Analysis, low: int | None, high: int | None, ratio: Fraction | None) -> FitReport:
     """Sweep every spatial axis of the model's one input over low..high (default 1..max(1024, 2 x declared))."""
+    if not spec.layers:
+        raise Refusal("the model has no layers, so there is nothing to fit")
     if len(spec.inputs) != 1:
         raise Refusal(f"fit handles models with one input; this one has {len(spec.inputs)} ({', '.join(spec.inputs)})")
     layout = AnalyzedModel.of(analysis, spec).layout

@@ -108,7 +108,10 @@ class Sweep:
         once per size they see, not once per model size.
         """
         key = (name, *inputs)
-        found = self.computed.get(key)
+        try:
+            found = self.computed.get(key)
+        except TypeError:  # an input that is not a plain tuple of sizes: computed every time
+            key, found = None, None
         if found is None:
             why = Why()
             try:
@@ -118,7 +121,8 @@ class Sweep:
             if not isinstance(found[0], str):
                 refused = self._weights_refused(name, layer, inputs)
                 found = (refused, []) if refused is not None else found
-            self.computed[key] = found
+            if key is not None:
+                self.computed[key] = found
         return found
 
     def _weights_refused(self, name: str, layer: Layer, inputs: list[Shape]) -> str | None:

@@ -53,6 +53,7 @@ def test_stated_ratio() -> None:
 @pytest.mark.parametrize(("args", "message"), [
     (("specs/text_classifier.yaml",), "no spatial axis"),  # [250] tokens
     (("specs/seq2seq_lstm.yaml",), "one input; this one has 2"),
+    (("tests/fit/no_layers.yaml",), "no layers"),
     (("specs/resnet50.yaml", "text", "1"), "no spatial axes to keep a ratio"),  # global pooling, Dense head
     (("specs/unet.yaml", "text", "x"), "is not a positive number"),
     (("specs/unet.yaml", "text", "0"), "is not a positive number"),
