@@ -57,7 +57,7 @@ def refused_file(outcome, path: str, output_format: str) -> int:
 
         sys.stdout.write(json_render.render(json_render.failure_document(path, outcome.problems, outcome.framework)))
     else:
-        from shapecalc.render.text import diagnostic_line
+        from shapecalc.render.lines import diagnostic_line
 
         for problem in outcome.problems:
             sys.stderr.write(diagnostic_line(problem) + "\n")

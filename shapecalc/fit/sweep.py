@@ -3,7 +3,7 @@
 `shapecalc fit` asks the same question at a thousand sizes per axis, so it
 does not re-run the whole engine each time (rows, names, Keras ordering,
 receptive fields and MACs are the same or beside the point). The graph is
-built once by the engine's own functions; each size then walks it calling
+built once by graph.py, as the engine builds it; each size then walks it calling
 every layer's `output_shape` and `params`, the same calls the engine makes,
 and stops at the first layer that refuses the size (a ShapeError) or floors.
 Flooring is judged as SC201 judges it (checks/analyzed.py `real_losses`):
@@ -19,7 +19,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from shapecalc.checks.analyzed import PADDING_TYPES, padding_at_end, spatial
-from shapecalc.engine import Node, build_graph, evaluation_order, resolve
+from shapecalc.graph import Node, build_graph, evaluation_order, resolve
 from shapecalc.layers.base import Layer, Why
 from shapecalc.model import ModelSpec
 from shapecalc.shapes import Axis, Shape, ShapeError
