@@ -18,6 +18,11 @@ from shapecalc.export.pycode import INDENT, Call, Code, call_lines, string
 from shapecalc.model import LayerSpec
 
 POSITIONAL_CALLS = ("MultiHeadAttention", "GroupQueryAttention", "GroupedQueryAttention")
+# Classes Keras defines outside keras.layers, written from the module Keras keeps them in (the module a
+# saved file names): keras.applications' own layers, and the graph operations (`x + 3.0` makes
+# keras.src.ops.numpy.Add), which Keras names nowhere public; constructing them names their rows.
+KERAS_OWN = {"CustomScaleLayer": "keras.src.applications.inception_resnet_v2"}
+OPERATIONS_MODULE = "keras.src.ops.numpy"
 STATE_CALLS = ("RNN", "SimpleRNN", "LSTM", "GRU", "ConvLSTM1D", "ConvLSTM2D", "ConvLSTM3D", "Bidirectional")
 
 
@@ -35,9 +40,33 @@ def keras_module(program: Program) -> list[str]:
     frozen = _Frozen()
     frozen.taken = {step.variable for step in program.steps} | {f"{step.variable}_layer" for step in program.steps}
     body = _functional(program, frozen) if program.spec.functional else _sequential(program, frozen)
-    lines = ["import keras", "", "", "def build_model() -> keras.Model:"]
+    lines = ["import keras", *_own_imports(program), "", "", "def build_model() -> keras.Model:"]
     lines.append(f'{INDENT}"""The model, as `shapecalc summarize` reads it."""')
     return lines + frozen.lines + body
+
+
+def _own_imports(program: Program) -> list[str]:
+    """`import keras.src....` for the classes from outside keras.layers that the model uses."""
+    modules = {_class_path(layer).rpartition(".")[0] for layer in _all_layers(program)} - {"keras.layers"}
+    return [f"import {module}" for module in sorted(modules)]
+
+
+def _all_layers(program: Program) -> list[LayerSpec]:
+    found: list[LayerSpec] = []
+    pending = [step.layer for step in program.steps if step.layer is not None and step.first_call]
+    while pending:
+        layer = pending.pop()
+        found.append(layer)
+        for value in arguments(layer.layer, "keras").values():
+            pending += [item for item in (value if isinstance(value, list) else [value]) if isinstance(item, LayerSpec)]
+    return found
+
+
+def _class_path(layer: LayerSpec) -> str:
+    """Where the class of this entry lives: `keras.layers.Conv2D`, `keras.src.ops.numpy.Add`."""
+    if layer.type_name.startswith("ops."):
+        return f"{OPERATIONS_MODULE}.{type(layer.layer).type_name()}"
+    return f"{KERAS_OWN.get(layer.type_name, 'keras.layers')}.{layer.type_name}"
 
 
 def _sequential(program: Program, frozen: _Frozen) -> list[str]:
@@ -119,6 +148,11 @@ def _call_arguments(step: Step) -> tuple[list[Any], dict[str, Any]]:
     assert step.layer is not None
     tensors = [Code(source.expression()) for source in step.sources]
     type_name = step.layer.type_name
+    if type_name.startswith("ops."):  # constants in their places (x1, x2), the tensors in order in the others
+        pending = list(tensors)
+        constants = (getattr(step.layer.layer, "x1", None), getattr(step.layer.layer, "x2", None))
+        arity = 2 if hasattr(step.layer.layer, "x2") else 1
+        return [value if value is not None else pending.pop(0) for value in constants[:arity]], {}
     if type_name in POSITIONAL_CALLS:
         return tensors, {}
     if len(tensors) > 1 and type_name in STATE_CALLS:
@@ -132,14 +166,16 @@ def _construct(layer: LayerSpec | None, frozen: _Frozen) -> Call | Code:
     """`keras.layers.Type(arguments..., name=...)` for one layer entry, wrapped layers included; a frozen
     layer is made beforehand (into `frozen.lines`) and stands here as its variable."""
     assert layer is not None
-    if layer.type_name.startswith("ops.") or getattr(type(layer.layer), "user_declared", False):
-        raise ExportRefused(f"{layer.name}: {layer.type_name} is not a keras.layers class; export does not "
-                            "write it yet")
-    keywords = {key: _argument(value, frozen) for key, value in arguments(layer.layer, "keras").items()}
+    if getattr(type(layer.layer), "user_declared", False):
+        raise ExportRefused(f"{layer.name}: {layer.type_name} is a custom layer declared in the file: shapecalc "
+                            "knows its shapes and weights, not its code, so export does not write it")
+    operation = layer.type_name.startswith("ops.")  # its constants go into the call, not the constructor
+    keywords = {} if operation else {key: _argument(value, frozen)
+                                     for key, value in arguments(layer.layer, "keras").items()}
     keywords["name"] = layer.name
     if layer.keys.dtype is not None:
         keywords["dtype"] = layer.keys.dtype
-    made = Call(f"keras.layers.{layer.type_name}", [], keywords)
+    made = Call(_class_path(layer), [], keywords)
     if layer.keys.trainable:
         return made
     from shapecalc.export.pycode import identifier

@@ -142,6 +142,8 @@ KERAS: dict[str, str] = {
     "Maximum": "keras.merge",
     "Minimum": "keras.merge",
     "Dot": "keras.merge",
+    # classes keras.applications defines in its own modules and writes into saved models
+    "CustomScaleLayer": "keras.inception_resnet",
     # graph operations (`x + 3.0`, `keras.ops.multiply(a, b)`), named by their keras.ops function
     "ops.add": "keras.operations:Add",
     "ops.subtract": "keras.operations:Subtract",

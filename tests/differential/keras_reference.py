@@ -74,7 +74,7 @@ def make_layer(keras: Any, type_name: str, args: dict[str, Any]) -> Any:
         elif key == "cell" and isinstance(args.get(key), list):
             args[key] = [make_inner(keras, entry) for entry in args[key]]
     trainable = args.pop("trainable", True)
-    cls = declared_class(type_name) or getattr(keras.layers, type_name)
+    cls = declared_class(type_name) or keras_own_class(type_name) or getattr(keras.layers, type_name)
     layer = cls(*positional, **args)
     if not trainable:  # setting True would also unfreeze a wrapper's frozen inner layer
         layer.trainable = False
@@ -118,6 +118,18 @@ def declared_class(type_name: str) -> Any:
     from tests.differential.custom_layers import keras_classes
 
     return keras_classes()[type_name]
+
+
+# Keras's own classes from outside keras.layers that the vocabulary has without a declaration
+KERAS_OWN = {"CustomScaleLayer": "keras.src.applications.inception_resnet_v2"}
+
+
+def keras_own_class(type_name: str) -> Any:
+    if type_name not in KERAS_OWN:
+        return None
+    import importlib
+
+    return getattr(importlib.import_module(KERAS_OWN[type_name]), type_name)
 
 
 def make_inner(keras: Any, entry: Any) -> Any:

@@ -102,6 +102,13 @@ def _custom_middle(data: dict[str, Any]) -> None:
     data["config"]["output_layers"] = [["out", 0, 0], ["side", 0, 0]]
 
 
+def _user_scale_layer(data: dict[str, Any]) -> None:
+    """A user's own class named like Keras's CustomScaleLayer: its module, not its name, says whose it is."""
+    _layers(data)[1]["module"] = "my_project.layers"
+    _layers(data)[1]["class_name"] = "CustomScaleLayer"
+    _layers(data)[1]["config"] = {"name": "hidden", "scale": 0.5}
+
+
 def _cycle(data: dict[str, Any]) -> None:
     _layers(data)[1]["inbound_nodes"][0]["args"] = [tensor("out")]
 
@@ -227,6 +234,9 @@ CASES = [
     Case("custom_layer_partial", _json("custom", _custom_middle), "SC002",
          "custom layer (class FancyDense from module 'my_project.layers')", '"class_name": "FancyDense"',
          summarized=["input_layer", "side"]),
+    Case("user_class_named_like_keras", _json("user_scale", _user_scale_layer), "SC002",
+         "custom layer (class CustomScaleLayer from module 'my_project.layers')", '"class_name": "CustomScaleLayer"',
+         summarized=["input_layer"]),
     Case("not_utf8", _bytes("latin1.json", b'{"class_name": "Functional", "config": {"name": "caf\xe9"}}'), "SC001",
          "not UTF-8", position=(1, 53)),
     Case("hdf5_model", _bytes("model.h5", b"\x89HDF\r\n\x1a\n" + b"\x00" * 100), "SC001", "HDF5 file"),
