@@ -7,6 +7,7 @@ Document or raise a located SourceError.
     subset.py    the fast reader of the plain YAML subset most files use
     events.py    the bounded builder from the parser's events: every other file, and every refusal
     scalars.py   what a scalar is (YAML 1.1 safe rules), for both readers
+    surrogates.py  JSON's surrogate-pair escapes, which the YAML parsers refuse or split
 """
 
 from __future__ import annotations
@@ -106,9 +107,13 @@ def parse_text(text: str, path: str = "<string>") -> Document:
     if simple is not None:
         return simple
     from shapecalc.reading.nesting_bound import build_bounded
+    from shapecalc.reading.surrogates import SurrogateEscapes
 
+    escapes = SurrogateEscapes.of(text)  # JSON's "\ud83d\ude00": read without moving a character
     try:
-        builder = build_bounded(text, lambda part, loader: EventBuilder(path).run(part, loader))
+        builder = build_bounded(escapes.text if escapes else text,
+                                lambda part, loader: EventBuilder(path, escapes).run(part, loader),
+                                python_only=escapes is not None and escapes.needs_python)
     except SourceError:
         raise
     except RecursionError:

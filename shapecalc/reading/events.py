@@ -42,11 +42,6 @@ def as_source_error(error: Exception, text: str) -> SourceError:
     offset = getattr(mark, "index", None)
     if isinstance(offset, int) and 0 <= offset < len(text) and text[offset] == "\t":
         message += "; a tab character: YAML indents with spaces only"
-    elif "escape" in problem and "Unicode" in problem:
-        message += (
-            "; YAML reads each \\uXXXX escape alone, so a surrogate pair (common in JSON) cannot be read: "
-            "write the character itself or one \\UXXXXXXXX escape"
-        )
     return SourceError(message, mark.line + 1, mark.column + 1)
 
 
@@ -70,7 +65,7 @@ _NO_KEY = object()
 class EventBuilder:
     """Turns parser events into plain data, positions, and bounded aliases."""
 
-    def __init__(self, path: str):
+    def __init__(self, path: str, escapes: Any = None):
         self.path = path
         self.stack: list[_Open] = []
         self.anchors: dict[str, tuple[Any, int]] = {}
@@ -79,7 +74,7 @@ class EventBuilder:
         self.root: Any = None
         self.documents = 0
         self.nodes = 0
-        self.scalars = ScalarReader()
+        self.scalars = ScalarReader(escapes)
 
     def document(self) -> Document:
         if self.documents == 0:

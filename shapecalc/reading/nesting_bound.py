@@ -29,11 +29,12 @@ from shapecalc.reading.document import MAX_DEPTH, SourceError
 T = TypeVar("T")
 
 
-def build_bounded(text: str, build: Callable[[str, Any], T]) -> T:
-    """`build(text, loader_class)` with a loader class that cannot outrun the nesting bound."""
+def build_bounded(text: str, build: Callable[[str, Any], T], python_only: bool = False) -> T:
+    """`build(text, loader_class)` with a loader class that cannot outrun the nesting bound;
+    `python_only` asks for PyYAML's pure-Python loader whatever the text (surrogates.py)."""
     import yaml
 
-    if not _has_line_deeper_than_bound(text):
+    if not python_only and not _has_line_deeper_than_bound(text):
         return build(text, getattr(yaml, "CSafeLoader", yaml.SafeLoader))
     try:
         return build(text, _bounded_python_loader())

@@ -64,8 +64,9 @@ class ScalarReader:
     first_characters = RESOLVED_INITIALS
     word_initials = WORD_INITIALS
 
-    def __init__(self) -> None:
+    def __init__(self, escapes: Any = None) -> None:
         self.resolver: Any = None
+        self.escapes = escapes  # the text's surrogate escapes (surrogates.py), None when it has none
 
     def load_yaml(self) -> None:
         """PyYAML's resolver and safe constructors, for the scalars the shortcuts do not answer."""
@@ -83,6 +84,9 @@ class ScalarReader:
 
     def read(self, event: Any, where: Position) -> Any:
         text = event.value
+        if self.escapes is not None:
+            span = (event.start_mark.index, event.end_mark.index)
+            text = self.escapes.restore(text, event.style, span, where)
         if len(text) > document.MAX_STRING:
             raise SourceError(
                 f"a value of {len(text):,} characters is longer than the {document.MAX_STRING:,} allowed",

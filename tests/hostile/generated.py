@@ -14,6 +14,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 MODEL = "input: [4]\nlayers:\n  - Dense: 3\n"
+# JSON's surrogate pairs move nothing: an error after them is where the text has it; a lone half is refused.
+PAIR_THEN_ERROR = '{"model": "\\ud83d\\ude00\\ud83d\\ude00", "input": [4], "layers": [{"Dense": {"units": -3}}]}'
+LONE_KEY = '{"input": [4], "layers": [{"Dense": {"\\udc00units": 3}}]}'
 
 
 @dataclass(frozen=True)
@@ -100,7 +103,11 @@ CASES: list[Made] = [
     Made("json_duplicate_key", _text("dup.json", '{"input": [4],\n "layers": [{"Dense": {"units": 3, "units": 4}}]}'),
          ("error", "SC001", 2, 36, "duplicate key 'units'")),
     Made("json_surrogate_pair", _text("emoji.json", '{"model": "\\ud83d\\ude00", "input": [4], "layers": ["Flatten"]}'),
-         ("error", "SC001", 1, 14, "surrogate pair")),
+         None),  # one character, U+1F600, as json.loads reads it
+    Made("json_pair_then_error_located", _text("emoji_error.json", PAIR_THEN_ERROR),
+         ("error", "SC004", 1, PAIR_THEN_ERROR.index('"units"') + 1, "units")),
+    Made("json_lone_low_surrogate_in_key", _text("lone_key.json", LONE_KEY),
+         ("error", "SC001", 1, LONE_KEY.index("\\udc00") + 1, "lone low surrogate")),
     Made("json_trailing_garbage", _text("garbage.json", '{"input": [4], "layers": ["Flatten"]} }'),
          ("error", "SC001", 1, 39, "YAML syntax error")),
     # nesting, checked before anything recurses

@@ -109,6 +109,16 @@ def _user_scale_layer(data: dict[str, Any]) -> None:
     _layers(data)[1]["config"] = {"name": "hidden", "scale": 0.5}
 
 
+def _emoji_then_unknown_key(data: dict[str, Any]) -> None:
+    """Names with characters beyond U+FFFF (json.dumps writes each as a surrogate pair, 12 characters), then a
+    mistake further along the same line: located where the text has it."""
+    data["config"]["name"] = "tiny_\U0001F600\U0001F680"
+    _layers(data)[0]["config"]["name"] = _layers(data)[0]["name"] = "input_\U0001F600"
+    data["config"]["input_layers"] = ["input_\U0001F600", 0, 0]
+    _layers(data)[1]["inbound_nodes"][0]["args"] = [tensor("input_\U0001F600")]
+    _layers(data)[2]["config"]["frobnicate"] = 4
+
+
 def _cycle(data: dict[str, Any]) -> None:
     _layers(data)[1]["inbound_nodes"][0]["args"] = [tensor("out")]
 
@@ -237,6 +247,10 @@ CASES = [
     Case("user_class_named_like_keras", _json("user_scale", _user_scale_layer), "SC002",
          "custom layer (class CustomScaleLayer from module 'my_project.layers')", '"class_name": "CustomScaleLayer"',
          summarized=["input_layer"]),
+    Case("pairs_before_an_error", _json("emoji_then_key", _emoji_then_unknown_key), "SC003",
+         "Dense: unknown argument `frobnicate`", '"frobnicate"'),
+    Case("lone_surrogate_in_a_name", _json("lone", _set(("config", "layers", 1, "config", "name"), "hidden\ud800")),
+         "SC001", "lone high surrogate (U+D800)", "\\ud800"),
     Case("not_utf8", _bytes("latin1.json", b'{"class_name": "Functional", "config": {"name": "caf\xe9"}}'), "SC001",
          "not UTF-8", position=(1, 53)),
     Case("hdf5_model", _bytes("model.h5", b"\x89HDF\r\n\x1a\n" + b"\x00" * 100), "SC001", "HDF5 file"),

@@ -102,6 +102,16 @@ def initializers_and_mixed(keras: Any) -> Any:
     return keras.Model(inputs, keras.layers.GlobalMaxPooling2D()(x))
 
 
+def names_beyond_the_basic_plane(keras: Any) -> Any:
+    """Names with characters beyond U+FFFF, which json.dumps writes as surrogate-pair escapes ("\\ud83d\\ude00"),
+    and one within it (written as one escape), feeding layers by those names."""
+    image = keras.Input((8, 8, 3), name="image_\U0001F600")
+    x = keras.layers.Conv2D(4, 3, name="conv_\U0001F680\U0001F680")(image)
+    y = keras.layers.Conv2D(4, 3, name="caf\u00e9")(image)
+    merged = keras.layers.Add(name="sum_\U0001D11E")([x, y])
+    return keras.Model(image, keras.layers.Flatten()(merged), name="model_\U0001F389")
+
+
 MODELS = [shared_encoder, shared_twice_deep, two_outputs_and_frozen, lstm_states, encoder_decoder_states,
           attention, wrappers, stacked_cells, sequential_built_without_input, sequential_frozen,
-          initializers_and_mixed]
+          initializers_and_mixed, names_beyond_the_basic_plane]
