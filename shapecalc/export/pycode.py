@@ -39,7 +39,7 @@ def literal(value: Any) -> str:
             return 'float("inf")' if value > 0 else 'float("-inf")'
         if math.isnan(value):
             return 'float("nan")'
-        return repr(value)
+        return repr(value).replace("e+", "e")  # ruff writes 1e38, not 1e+38
     if isinstance(value, int):
         return repr(value)
     if isinstance(value, str):
