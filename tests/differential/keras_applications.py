@@ -58,7 +58,7 @@ def model_file(model: Any) -> dict[str, Any]:
         if isinstance(operation, keras.layers.InputLayer):
             inputs[operation.name] = plain(list(operation.output.shape[1:]))
             continue
-        if isinstance(operation, keras.Model):
+        if isinstance(operation, keras.Model) and not isinstance(operation, keras.Sequential):
             raise NotWritable(f"{operation.name} is a nested model ({kind} inside the model)")
         nodes = [node for node in operation._inbound_nodes if id(node) in relevant]
         if len(nodes) != 1:
@@ -68,13 +68,11 @@ def model_file(model: Any) -> dict[str, Any]:
         if type(operation).__module__.startswith("keras.src.ops"):
             entry = {"type": f"ops.{snake(kind)}", "name": operation.name}
             entry.update(constants(node))
-        elif kind in DECLARATIONS:
-            declared[kind] = DECLARATIONS[kind]
-            entry = {"type": kind, "name": operation.name, **arguments(operation)}
-        elif not hasattr(keras.layers, kind):
-            raise NotWritable(f"{operation.name} is a {kind}, a custom layer with no declaration here")
+        elif isinstance(operation, keras.Sequential):  # a model used as a layer: its layers written in place
+            entry = {"type": "Sequential", "name": operation.name,
+                     "layers": [layer_entry(layer, declared) for layer in operation.layers]}
         else:
-            entry = {"type": kind, "name": operation.name, **arguments(operation)}
+            entry = layer_entry(operation, declared)
         entry["inputs"] = sources
         entries.append(entry)
     data: dict[str, Any] = {"model": model.name, "framework": "keras"}
@@ -84,6 +82,18 @@ def model_file(model: Any) -> dict[str, Any]:
     data["layers"] = entries
     data["outputs"] = [reference(tensor) for tensor in model.outputs]
     return data
+
+
+def layer_entry(layer: Any, declared: dict[str, Any]) -> dict[str, Any]:
+    """A layer's entry by its class and config; keras.applications' custom layers are declared."""
+    import keras
+
+    kind = type(layer).__name__
+    if kind in DECLARATIONS:
+        declared[kind] = DECLARATIONS[kind]
+    elif not hasattr(keras.layers, kind):
+        raise NotWritable(f"{layer.name} is a {kind}, a custom layer with no declaration here")
+    return {"type": kind, "name": layer.name, **arguments(layer)}
 
 
 def reference(tensor: Any) -> str:

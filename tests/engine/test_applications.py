@@ -18,8 +18,10 @@ pytest.importorskip("torch")
 keras = pytest.importorskip("keras")
 
 from shapecalc.commands.pipeline import analyze_path  # noqa: E402
+from shapecalc.commands.summarize import keras_view  # noqa: E402
 from shapecalc.render.summary import connected_text  # noqa: E402
-from tests.differential.keras_applications import keras_rows  # noqa: E402
+from tests.differential.keras_applications import keras_rows, weight_count  # noqa: E402
+from tests.differential.test_keras import assert_golden_prints_like_keras  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -29,6 +31,7 @@ SPECS = [
     ("resnet50.yaml", "ResNet50", (25_636_712, 53_120), None, None),  # written with blocks, by hand
     ("mobilenet_v3_small.yaml", "MobileNetV3Small", (2_554_968, 12_112), "mobilenet_v3.py", "small"),
     ("mobilenet_v3_large.yaml", "MobileNetV3Large", (5_507_432, 24_400), "mobilenet_v3.py", "large"),
+    ("convnext_tiny.yaml", "ConvNeXtTiny", (28_589_128, 0), None, None),  # blocks and nested Sequential models
 ]
 
 
@@ -38,8 +41,13 @@ def test_spec_is_keras_applications_model(spec: str, constructor: str, figures: 
     model = getattr(keras.applications, constructor)(weights=None)
     analysis = analyze_path(str(ROOT / "specs" / spec)).analysis
     assert analysis is not None
-    ours = [(row.name, row.type, list(row.main_shape), row.params.total, connected_text(row)) for row in analysis.rows]
+    shown = keras_view(analysis, expand=False)  # a nested model (ConvNeXt's stem) is one row, as Keras prints it
+    ours = [(row.name, row.type, list(row.main_shape), row.params.total, connected_text(row)) for row in shown.rows]
     assert ours == keras_rows(model)
+    assert [(row.params.trainable, row.params.non_trainable) for row in shown.rows] == [
+        (weight_count(getattr(layer, "trainable_weights", [])), weight_count(getattr(layer, "non_trainable_weights", [])))
+        for layer in model._operations]
+    assert_golden_prints_like_keras(ROOT / "specs" / spec, model, connected_column=True)
     assert analysis.model == model.name
     non_trainable = sum(int(w.numpy().size) for w in model.non_trainable_weights)
     assert (analysis.totals.total, analysis.totals.non_trainable) == (model.count_params(), non_trainable) == figures

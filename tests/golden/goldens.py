@@ -26,18 +26,19 @@ def golden_path(spec: Path) -> Path:
 
 def summary_of(spec: Path) -> str:
     """What `shapecalc summarize SPEC` prints when piped, run from the repository root."""
-    from shapecalc.commands.pipeline import analyze_path
+    from shapecalc.commands.pipeline import accepted, analyze_path
+    from shapecalc.commands.summarize import keras_view
     from shapecalc.render.text import diagnostic_line, render
 
     here = os.getcwd()
     os.chdir(ROOT)
     try:
-        outcome = analyze_path(relative(spec))
+        outcome, _ = accepted(analyze_path(relative(spec)))  # as the CLI: `# shapecalc: ignore` comments apply
     finally:
         os.chdir(here)
     if outcome.analysis is None:
         return "".join(diagnostic_line(problem) + "\n" for problem in outcome.problems)
-    return render(outcome.analysis)
+    return render(keras_view(outcome.analysis, expand=False))  # a nested Keras model is one row, as printed
 
 
 @dataclass(frozen=True)
@@ -55,7 +56,7 @@ class Table:
     total_lines: dict[str, str]  # the same keys -> the whole line as printed
 
 
-ROW = re.compile(r"^│ (?P<name>\S+) \((?P<type>[^)]+)\)\s*│ (?P<shape>.+?)\s*│\s*(?P<params>[\d,]+) │")
+ROW = re.compile(r"^│ (?P<name>\S+) \((?P<type>[^)]+)\)\*?\s*│ (?P<shape>.+?)\s*│\s*(?P<params>[\d,]+) │")
 TOTAL = re.compile(r"^ (?P<kind>Total|Trainable|Non-trainable) params: (?P<count>[\d,]+) \(.*\)$")
 
 

@@ -11,6 +11,8 @@ does, line for line (a Concatenate of thousands of inputs would otherwise
 widen every row of the table); where Keras crops a connection longer than
 its column (`multi_head_attention[0…`), shapecalc prints it whole on that
 line: the cropped text must be the start of ours.
+A layer the file declares itself (`custom_layers:`) is marked `*` after its
+type, `(LayerScale)*`, which Keras has no reason to print.
 Everything else must be
 what Keras printed, character for character: the title with the model's name,
 the header, the box lines, each cell's text and alignment, the totals lines.
@@ -75,8 +77,9 @@ def _unwrap(pieces: list[str], ours: str | None) -> str:
     taken when it is exactly those pieces with such breaks and crops; else the pieces joined by spaces
     (which then fails the comparison, showing what Keras printed)."""
     pieces = [piece for piece in pieces if piece]
-    if ours is not None and re.fullmatch(r" ?".join(map(_piece_pattern, pieces)), ours):
-        return ours
+    pattern = r" ?".join(map(_piece_pattern, pieces))
+    if ours is not None and (re.fullmatch(pattern, ours) or ours.endswith(")*") and re.fullmatch(pattern, ours[:-1])):
+        return ours  # a declared layer's row is marked `*` after its type
     return " ".join(pieces)
 
 
