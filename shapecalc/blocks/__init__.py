@@ -15,13 +15,19 @@ def needs_expansion(data: object) -> bool:
     return "blocks" in data or has_nested_model(data.get("layers"))
 
 
+NESTED_MODEL_TYPES = ("Sequential", "Functional")
+
+
 def has_nested_model(layers: object) -> bool:
-    """Whether `layers:` holds a model used as a layer (`Sequential: {layers: [...]}`)."""
+    """Whether `layers:` holds a model used as a layer (`Sequential: {layers: [...]}`, `Functional: ...`)."""
     if type(layers) is not list:
         return False
     for entry in layers:
         if type(entry) is dict:
-            args = entry.get("Sequential") if "type" not in entry else (entry if entry["type"] == "Sequential" else None)
+            if "type" in entry:
+                args = entry if entry["type"] in NESTED_MODEL_TYPES else None
+            else:
+                args = next((entry[key] for key in NESTED_MODEL_TYPES if key in entry), None)
             if type(args) is dict and "layers" in args:
                 return True
     return False

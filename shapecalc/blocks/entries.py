@@ -67,8 +67,10 @@ def args_path(entry: Any, path: DocPath) -> DocPath:
     return path
 
 
-MODEL_TYPES = frozenset({"Sequential"})
+MODEL_TYPES = frozenset({"Sequential", "Functional"})
 MODEL_KEYS = ("layers", "name", "inputs")
+FUNCTIONAL_KEYS = (*MODEL_KEYS, "outputs")  # a functional model names its output layer
+INPUT_ENTRY_TYPES = ("Input", "InputLayer")  # a nested functional model's leading entries: its inputs
 ONE_INPUT = Block("Sequential", {}, ("x",), None, [], ())
 
 

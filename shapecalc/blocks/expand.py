@@ -35,9 +35,7 @@ from shapecalc.blocks.definitions import (
     entry_type,
 )
 from shapecalc.blocks.entries import (
-    MODEL_KEYS,
     MODEL_TYPES,
-    ONE_INPUT,
     Instance,
     Origin,
     args_path,
@@ -50,6 +48,7 @@ from shapecalc.blocks.entries import (
     with_key,
     written_name,
 )
+from shapecalc.blocks.model_entry import ModelBody, NotReadable, described
 from shapecalc.blocks.substitute import Substituter, SubstitutionError
 from shapecalc.reading.document import DocPath
 
@@ -219,7 +218,7 @@ class Expander:
         else:
             written = [written] if isinstance(written, str) else written
             if not isinstance(written, list) or not all(isinstance(ref, str) for ref in written):
-                self.problem("SC004", f"block {block.name!r}: `inputs:` is a list of layer names", path + ("inputs",))
+                self.problem("SC004", f"{described(block)}: `inputs:` is a list of layer names", path + ("inputs",))
                 return None
             written = self.substituter.value(written, scope, names_only=True, where=("inputs",))
             sources = [self.reference(ref, local, path + ("inputs", i), strict=prefix is not None)
@@ -227,7 +226,7 @@ class Expander:
             if None in sources:
                 return None
         if len(sources) != len(block.inputs):
-            self.problem("SC004", f"block {block.name!r} takes {len(block.inputs)} input(s) "
+            self.problem("SC004", f"{described(block)} takes {len(block.inputs)} input(s) "
                          f"({', '.join(block.inputs)}), received {len(sources)}", path + ("inputs",))
             return None
         return sources  # type: ignore[return-value]
@@ -269,8 +268,9 @@ class Expander:
         if block.output is None:
             return previous
         if block.output not in local:
-            self.problem("SC005", f"block {block.name!r}: `output: {block.output}` is not a layer or input of the block",
-                         block.path + ("output",))
+            key, what = ("outputs", "model") if block.kind == "keras_model" else ("output", "block")  # Functional's
+            self.problem("SC005", f"{described(block)}: `{key}: {block.output}` is not a layer or input of the {what}",
+                         block.path + (key,))
             return previous
         return local[block.output]
 
@@ -315,16 +315,12 @@ class Expander:
         if written is None:
             return previous
         args, args_path = written
-        for key in args:
-            if key not in MODEL_KEYS:
-                self.problem("SC003", f"a nested {type_name} has no key `{key}` (it takes {', '.join(MODEL_KEYS)})",
-                             args_path + (key,))
-                return previous
-        layers = args.get("layers")
-        if not isinstance(layers, list) or not layers:
-            self.problem("SC009", f"a nested {type_name} lists its layers under `layers:`", args_path)
+        try:
+            body = ModelBody.read(type_name, args, args_path, self.framework)
+        except NotReadable as refusal:
+            self.problem(refusal.code, refusal.message, refusal.path)
             return previous
-        sources = self.use_inputs(ONE_INPUT, args, scope, local, previous, args_path, prefix)
+        sources = self.use_inputs(body.signature(args.get("name")), args, scope, local, previous, args_path, prefix)
         if sources is None:
             return previous
         name = args.get("name")
@@ -339,9 +335,9 @@ class Expander:
             name = type_name.lower() if count == 0 else f"{type_name.lower()}_{count}"
         full = f"{prefix}_{name}" if prefix and self.framework == "pytorch" else name
         kind = "keras_model" if self.framework == "keras" else "torch_sequential"
-        body = Block(type_name, {}, ("x",), None, layers, args_path, kind=kind)
         instance = Instance(full, type_name, model=True)
-        instance.output = self.instance(body, scope, full, sources, instances + (instance,))
+        instance.output = self.instance(body.block(full, args_path, kind, self.with_key), scope, full, sources,
+                                        instances + (instance,))
         local[name] = instance.output
         return instance.output
 
@@ -378,6 +374,9 @@ class Expander:
 
     def with_inputs(self, entry: Any, inputs: list[str]) -> Any:
         return with_key(entry, "inputs", inputs, self.primary)
+
+    def with_key(self, entry: Any, key: str, value: Any) -> Any:
+        return with_key(entry, key, value, self.primary)
 
     def primary(self, type_name: str, written: Any) -> str | None:
         """The argument a scalar form's value is (`Dense: 64`), or `args` for positional ones (`Conv2d: [3, 16, 3]`)."""

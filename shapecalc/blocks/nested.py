@@ -12,7 +12,7 @@ nested models one level deeper. PyTorch files stay flat (torchinfo's
 
 from __future__ import annotations
 
-from dataclasses import replace
+from dataclasses import dataclass, fields, replace
 from typing import Any
 
 from shapecalc.blocks.depth import fold, group_row, renamed
@@ -33,6 +33,8 @@ def keras_view(analysis: Analysis, expand: bool = False, indent: bool = True) ->
     if not has_nested_models(analysis):
         return analysis
     folded = fold(analysis, outermost_model)
+    if analysis.connected_column and plain_chain(folded.rows):  # the branches were inside the nested models
+        folded = replace(folded, connected_column=False)
     if not expand:
         return folded
     folded_into = {row.name: model.name for row in analysis.rows
@@ -52,7 +54,33 @@ def keras_view(analysis: Analysis, expand: bool = False, indent: bool = True) ->
                 whole = group_row(model, members[id(model)], folded_into)
                 rows.append(_nested(renamed(whole, folded_into), level, indent))
         rows.append(_nested(renamed(row, folded_into), len(models), indent))
-    return replace(analysis, rows=rows)
+    values = {field.name: getattr(folded, field.name) for field in fields(folded)}
+    return ExpandedAnalysis(**{**values, "rows": rows}, layers_macs=analysis.total_macs)
+
+
+@dataclass
+class ExpandedAnalysis(Analysis):
+    """The expanded view: a nested model's row and its layers' rows both show the same work, counted once."""
+
+    layers_macs: int | None = None
+
+    @property
+    def total_macs(self) -> int | None:
+        return self.layers_macs
+
+
+def plain_chain(rows: list[Row]) -> bool:
+    """print_summary's `sequential_like` on the rows Keras lists (a nested model one node): one input, each
+    row fed by at most one tensor, no tensor feeding two rows. Then Keras prints no "Connected to"."""
+    starts = 0
+    fed: dict[str, int] = {}
+    for row in rows:
+        if len(row.connections) > 1:
+            return False
+        starts += not row.connections
+        for source, _, _ in row.connections:
+            fed[source] = fed.get(source, 0) + 1
+    return starts <= 1 and all(count == 1 for count in fed.values())
 
 
 def _nested(row: Row, level: int, indent: bool) -> Row:

@@ -24,7 +24,8 @@ def name_layers(spec: ModelSpec) -> None:
     A Reuse entry creates no layer, so it takes no auto name: its node is
     named by its `name:` key, or by a key no `inputs:` would write.
     """
-    counters: dict[str, int] = {}
+    counters: dict[str, int] = {"input_layer": 1} if "input_layer" in spec.inputs else {}  # the model's own
+    # input took Keras's first automatic input name; a nested functional model's Inputs come after it
     for layer in spec.layers:
         if is_reuse(layer):
             layer.name = layer.keys.name or f"{layer.layer.layer} (call at layers[{layer.index}])"  # type: ignore[attr-defined]

@@ -160,6 +160,9 @@ KERAS: dict[str, str] = {
     "ops.abs": "keras.operations:Absolute",
     # graphs: calling an earlier layer again (shared weights)
     "Reuse": "reuse",
+    # the inputs of a functional model used as a layer (`Functional: {layers: [Input: ..., ...]}`)
+    "Input": "keras.model_input:InputLayer",
+    "InputLayer": "keras.model_input",
 }
 
 PYTORCH: dict[str, str] = {
