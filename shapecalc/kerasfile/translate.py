@@ -21,6 +21,7 @@ from typing import Any
 
 from shapecalc.diagnostics import Diagnostic
 from shapecalc.kerasfile.entries import MODEL_CLASSES, Entry, Unreadable, describe, read_entry
+from shapecalc.kerasfile.nested import is_nested_sequential, read_sequential
 from shapecalc.reading import DocPath, Document, Position
 
 INPUT_CLASS = "InputLayer"
@@ -387,6 +388,8 @@ class _Translator:
     def entry(self, layer: Any, json_path: DocPath) -> Entry | None:
         """Our entry, or None after reporting why the layer cannot be read (it is then left out)."""
         try:
+            if is_nested_sequential(layer):  # a model used as a layer (kerasfile/nested.py)
+                return read_sequential(layer, json_path)
             return read_entry(layer, json_path)
         except Unreadable as unreadable:
             name = layer.get("name") if isinstance(layer, dict) else None

@@ -163,6 +163,8 @@ KERAS: dict[str, str] = {
     # the inputs of a functional model used as a layer (`Functional: {layers: [Input: ..., ...]}`)
     "Input": "keras.model_input:InputLayer",
     "InputLayer": "keras.model_input",
+    # ConvNeXt's layer scale: keras.applications defines it in its own module and writes it into saved models
+    "LayerScale": "keras.convnext",
 }
 
 PYTORCH: dict[str, str] = {

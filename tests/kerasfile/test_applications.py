@@ -26,7 +26,6 @@ QUICK = ["ResNet50", "ResNet50V2", "MobileNet", "MobileNetV2", "DenseNet121", "I
 ALL = sorted(name for name in dir(keras.applications) if name[0].isupper() and name != "NASNetMobile")  # not on torch
 # Models whose classes are not in shapecalc's vocabulary yet: read up to them, with SC002 naming each.
 NOT_YET: dict[str, str] = {
-    **{f"ConvNeXt{size}": "nested" for size in ("Tiny", "Small", "Base", "Large", "XLarge")},
 }
 # Models whose archives are read too: those writing classes from outside keras.layers, whose module
 # the archive names (keras.src.applications.inception_resnet_v2.CustomScaleLayer).
