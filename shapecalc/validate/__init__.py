@@ -175,7 +175,9 @@ class _Validator(EntryForms, ValidationReports):
                 self.undeclared.add(name)
                 self.problem(error.code, error.message, ("custom_layers", name, *error.where))
         registry_lookup = self.lookup
-        self.lookup = lambda framework, type_name: declared.get(type_name) or registry_lookup(framework, type_name)
+        refused = self.undeclared  # a refused declaration hides a built-in of its name too (LayerScale): quiet entries
+        self.lookup = lambda framework, type_name: declared.get(type_name) or (
+            None if type_name in refused else registry_lookup(framework, type_name))
 
     def check_names(self, top: TopLevel) -> None:
         """The model's name is printed as written: plain one-line text only (input names are keys,
