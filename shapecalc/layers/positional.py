@@ -176,6 +176,7 @@ KERAS: dict[str, str] = {
         "quantization_config",
     "Flatten": "data_format",
     "Activation": "activation",
+    "InputLayer": "shape batch_size dtype sparse ragged batch_shape input_tensor optional name",
     "SimpleRNN":
         "units activation use_bias kernel_initializer recurrent_initializer bias_initializer "
         "kernel_regularizer recurrent_regularizer bias_regularizer activity_regularizer kernel_constraint"

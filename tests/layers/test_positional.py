@@ -30,6 +30,8 @@ NOT_READ = {
     ("keras", "Bidirectional"): {"weights"},
     ("keras", "Embedding"): {"weights"},
     ("keras", "EinsumDense"): {"gptq_unpacked_column_size"},
+    ("keras", "InputLayer"): {"sparse", "ragged", "batch_shape", "input_tensor", "optional"},  # a nested model's
+    # Input takes `shape` (and `batch_size`); the others are refused by name
     ("pytorch", "Embedding"): {"_weight", "_freeze"},
     ("pytorch", "Transformer"): {"custom_encoder", "custom_decoder"},
     ("pytorch", "Hardtanh"): {"min_value", "max_value"},  # deprecated spellings
