@@ -121,7 +121,8 @@ def declared_class(type_name: str) -> Any:
 
 
 # Keras's own classes from outside keras.layers that the vocabulary has without a declaration
-KERAS_OWN = {"CustomScaleLayer": "keras.src.applications.inception_resnet_v2"}
+KERAS_OWN = {"CustomScaleLayer": "keras.src.applications.inception_resnet_v2",
+             "LayerScale": "keras.src.applications.convnext"}
 
 
 def keras_own_class(type_name: str) -> Any:
