@@ -21,15 +21,22 @@ from typing import Any
 
 from shapecalc.diagnostics import Diagnostic
 from shapecalc.kerasfile.entries import MODEL_CLASSES, Entry, Unreadable, describe, read_entry
+from shapecalc.kerasfile.inbound import (
+    Call,
+    Refused,
+    call_number,
+    find_cycle,
+    history_triples,
+    is_ready,
+    producer_of,
+    read_calls,
+    reference_text,
+    short,
+)
 from shapecalc.kerasfile.nested import is_nested_sequential, read_sequential
 from shapecalc.reading import DocPath, Document, Position
 
 INPUT_CLASS = "InputLayer"
-KERAS_TENSOR = "__keras_tensor__"
-IGNORED_CALL_ARGUMENTS = {"mask": (None,), "training": (None, True, False)}  # values that change no shape
-# MultiHeadAttention's tensors when called by keyword, in our order (Keras's "Connected to" lists
-# keyword tensors sorted by name: key, query, value).
-TENSOR_KEYWORDS = ("query", "value", "key")
 
 
 @dataclass
@@ -38,14 +45,6 @@ class KerasDocument(Document):
 
     problems: list[Diagnostic] = field(default_factory=list)
     origin: str = ""  # what was read, for convert's header: "Keras 3 Functional model 'resnet50'"
-
-
-class _Refused(Exception):
-    """The file as a whole cannot be translated (its structure, not one layer)."""
-
-    def __init__(self, message: str, json_path: DocPath, code: str = "SC009"):
-        super().__init__(message)
-        self.message, self.json_path, self.code = message, json_path, code
 
 
 def is_keras_config(data: Any) -> bool:
@@ -61,21 +60,9 @@ def translate(source: Document) -> KerasDocument:
     translator = _Translator(source)
     try:
         return translator.run()
-    except _Refused as refused:
+    except Refused as refused:
         line, column = source.locate(refused.json_path)
         raise InvalidModel([Diagnostic(refused.code, refused.message, None, line, column, source.path)]) from None
-
-
-@dataclass
-class _Call:
-    """One call of a layer: its entry index in the JSON, call number and the references it takes."""
-
-    layer: str
-    call: int
-    references: list[str]
-    json_path: DocPath
-    tensor_paths: list[DocPath]
-    constants: dict[str, Any] = field(default_factory=dict)
 
 
 class _Translator:
@@ -98,10 +85,10 @@ class _Translator:
         class_name = top.get("class_name")
         config = top.get("config")
         if class_name not in MODEL_CLASSES:
-            raise _Refused(f"the file is a Keras {class_name!r} config, not a Sequential or Functional model "
+            raise Refused(f"the file is a Keras {class_name!r} config, not a Sequential or Functional model "
                            "(a subclassed model saves no layer graph to read)", ("class_name",), "SC002")
         if not isinstance(config, dict) or not isinstance(config.get("layers"), list):
-            raise _Refused(f"a Keras {class_name} config holds `config: {{layers: [...]}}`", ("config",))
+            raise Refused(f"a Keras {class_name} config holds `config: {{layers: [...]}}`", ("config",))
         _refuse_keras2(top)
         name = config.get("name")
         if isinstance(name, str):
@@ -137,7 +124,7 @@ class _Translator:
                     shape, batch = self.batch_shape(value, where)
                     break
         if shape is None:
-            raise _Refused("the Sequential model was saved before it was built: it records no input shape "
+            raise Refused("the Sequential model was saved before it was built: it records no input shape "
                            "(build it, or start it with keras.Input, before saving)", ("config", "layers"))
         self.data["input"] = shape
         if batch is not None:
@@ -168,9 +155,9 @@ class _Translator:
         for index, layer in enumerate(layers):
             name = layer.get("name") if isinstance(layer, dict) else None
             if not isinstance(name, str):
-                raise _Refused("every layer of a Functional config has a `name`", base + (index,))
+                raise Refused("every layer of a Functional config has a `name`", base + (index,))
             if name in by_name:
-                raise _Refused(f"two layers are named {name!r}; Keras names layers uniquely", base + (index, "name"),
+                raise Refused(f"two layers are named {name!r}; Keras names layers uniquely", base + (index, "name"),
                                "SC006")
             by_name[name] = index
         input_names = self.input_names(config, by_name)
@@ -183,22 +170,22 @@ class _Translator:
             batches.add(batch)
             self.at(("inputs", name), base + (index,))
         if len(batches) > 1:
-            raise _Refused(f"the inputs have different batch sizes ({sorted(batches, key=str)}); shapecalc models "
+            raise Refused(f"the inputs have different batch sizes ({sorted(batches, key=str)}); shapecalc models "
                            "one batch size", ("config", "input_layers"))
         self.data["inputs"] = inputs
         self.at(("inputs",), ("config", "input_layers"))
         if batches and (batch := batches.pop()) is not None:
             self.data["batch"] = batch
         entries: dict[str, Entry] = {}
-        calls: list[_Call] = []
+        calls: list[Call] = []
         for index, layer in enumerate(layers):
             name = layer["name"]
             if name in inputs:
                 continue
             if isinstance(layer, dict) and layer.get("class_name") == INPUT_CLASS:
-                raise _Refused(f"InputLayer {name!r} is not listed in `input_layers`", base + (index,))
+                raise Refused(f"InputLayer {name!r} is not listed in `input_layers`", base + (index,))
             entry = self.entry(layer, base + (index,))
-            layer_calls = self.calls(layer, base + (index,), name)
+            layer_calls = read_calls(layer, base + (index,), name)
             if entry is None:
                 entries[name] = None  # type: ignore[assignment]
             else:
@@ -208,109 +195,45 @@ class _Translator:
         self.check_producers(calls, by_name)
         self.write_calls(calls, entries, set(inputs), outputs)
 
-    def check_producers(self, calls: list[_Call], by_name: dict[str, int]) -> None:
+    def check_producers(self, calls: list[Call], by_name: dict[str, int]) -> None:
         """Every tensor a call takes names a layer of the model, and a call that layer makes."""
         made = {}
         for call in calls:
             made[call.layer] = max(made.get(call.layer, 0), call.call + 1)
         for call in calls:
             for reference, where in zip(call.references, call.tensor_paths, strict=True):
-                producer, number = _producer(reference), _call_number(reference)
+                producer, number = producer_of(reference), call_number(reference)
                 if producer not in by_name:
-                    raise _Refused(f"layer {call.layer!r} takes a tensor from {producer!r}, which is not a layer of "
+                    raise Refused(f"layer {call.layer!r} takes a tensor from {producer!r}, which is not a layer of "
                                    "the model", where, "SC005")
                 if number >= made.get(producer, 1):
-                    raise _Refused(f"layer {call.layer!r} takes a tensor from call {number} of {producer!r}, which "
+                    raise Refused(f"layer {call.layer!r} takes a tensor from call {number} of {producer!r}, which "
                                    f"is called {made.get(producer, 1)} time(s)", where, "SC005")
 
     def input_names(self, config: dict[str, Any], by_name: dict[str, int]) -> list[str]:
         where: DocPath = ("config", "input_layers")
-        triples = _triples(config.get("input_layers"), where)
+        triples = history_triples(config.get("input_layers"), where)
         names = []
         for i, (name, _, _) in enumerate(triples):
             if name not in by_name:
-                raise _Refused(f"input {name!r} is not a layer of the model", where + (i,), "SC005")
+                raise Refused(f"input {name!r} is not a layer of the model", where + (i,), "SC005")
             names.append(name)
         if not names:
-            raise _Refused("a Functional config lists its inputs in `input_layers`", where)
+            raise Refused("a Functional config lists its inputs in `input_layers`", where)
         return names
 
     def output_references(self, config: dict[str, Any], by_name: dict[str, int]) -> list[tuple[str, DocPath]]:
         where: DocPath = ("config", "output_layers")
         references = []
-        for i, (name, call, tensor) in enumerate(_triples(config.get("output_layers"), where)):
+        for i, (name, call, tensor) in enumerate(history_triples(config.get("output_layers"), where)):
             if name not in by_name:
-                raise _Refused(f"output {name!r} is not a layer of the model", where + (i,), "SC005")
-            references.append((_reference(name, call, tensor), where + (i,)))
+                raise Refused(f"output {name!r} is not a layer of the model", where + (i,), "SC005")
+            references.append((reference_text(name, call, tensor), where + (i,)))
         if not references:
-            raise _Refused("a Functional config lists its outputs in `output_layers`", where)
+            raise Refused("a Functional config lists its outputs in `output_layers`", where)
         return references
 
-    def calls(self, layer: dict[str, Any], json_path: DocPath, name: str) -> list[_Call]:
-        nodes = layer.get("inbound_nodes", [])
-        where = json_path + ("inbound_nodes",)
-        if not isinstance(nodes, list):
-            raise _Refused(f"{describe(layer)}: `inbound_nodes` must be a list", where)
-        found = []
-        for call, node in enumerate(nodes):
-            node_path = where + (call,)
-            if isinstance(node, list):
-                raise _Refused("this is Keras 2's format (inbound nodes written as lists); shapecalc reads what "
-                               "Keras 3 writes: load the model in Keras 3 and save it again", node_path)
-            if not isinstance(node, dict) or not isinstance(node.get("args", []), list) \
-                    or not isinstance(node.get("kwargs", {}), dict):
-                raise _Refused(f"{describe(layer)}: an inbound node is `{{args: [...], kwargs: {{...}}}}`", node_path)
-            found.append(self.call(name, call, node, node_path, layer))
-        if not found:
-            raise _Refused(f"{describe(layer)} is never called: a layer of a Functional config has inbound nodes",
-                           json_path)
-        return found
-
-    def call(self, name: str, call: int, node: dict[str, Any], node_path: DocPath, layer: dict[str, Any]) -> _Call:
-        references: list[str] = []
-        tensor_paths: list[DocPath] = []
-        constants: dict[str, Any] = {}
-        operation = isinstance(layer.get("module"), str) and layer["module"].startswith("keras.src.ops")
-
-        def take(value: Any, path: DocPath, position: int | None) -> None:
-            if isinstance(value, dict) and value.get("class_name") == KERAS_TENSOR:
-                history = (value.get("config") or {}).get("keras_history") if isinstance(value.get("config"), dict) else None
-                triple = _triple(history)
-                if triple is None:
-                    raise _Refused("a keras tensor names its producer as `keras_history: [layer, call, output]`",
-                                   path + ("config", "keras_history"))
-                references.append(_reference(*triple))
-                tensor_paths.append(path)
-            elif isinstance(value, list) and position is not None and position == 0 and any(
-                    isinstance(item, dict) for item in value):
-                for i, item in enumerate(value):  # a merge layer's list of tensors
-                    take(item, path + (i,), None)
-            elif operation and position is not None and isinstance(value, (int, float)) and not isinstance(value, bool):
-                constants[f"x{position + 1}"] = value
-            else:
-                raise _Refused(f"{describe(layer)}: call argument {_short(value)} is not a tensor shapecalc can "
-                               "follow", path, "SC004")
-
-        for i, value in enumerate(node.get("args", [])):
-            take(value, node_path + ("args", i), i)
-        for key, value in node.get("kwargs", {}).items():
-            path = node_path + ("kwargs", key)
-            if key in IGNORED_CALL_ARGUMENTS and value in IGNORED_CALL_ARGUMENTS[key]:
-                continue
-            if key in TENSOR_KEYWORDS and isinstance(value, dict):
-                take(value, path, None)
-                continue
-            if key == "initial_state" and value is not None:  # a recurrent layer's states follow its sequence
-                for i, state in enumerate(value if isinstance(value, list) else [value]):
-                    take(state, path + (i,) if isinstance(value, list) else path, None)
-                continue
-            if value is None:
-                continue
-            raise _Refused(f"{describe(layer)}: call argument `{key}: {_short(value)}` is not modelled by shapecalc",
-                           path, "SC004")
-        return _Call(name, call, references, node_path, tensor_paths, constants)
-
-    def write_calls(self, calls: list[_Call], entries: dict[str, Entry | None],
+    def write_calls(self, calls: list[Call], entries: dict[str, Entry | None],
                     inputs: set[str], outputs: list[tuple[str, DocPath]]) -> None:
         """Entries in an order where each call follows what feeds it; calls on cut layers left out."""
         ready: set[str] = set(inputs)  # references available: inputs, and outputs of written calls
@@ -322,12 +245,12 @@ class _Translator:
             progressed = False
             waiting = []
             for call in pending:
-                sources = [_producer(reference) for reference in call.references]
+                sources = [producer_of(reference) for reference in call.references]
                 if call.layer in lost or any(source in lost for source in sources):
                     lost.add(call.layer)
                     progressed = True
                     continue
-                if produced.get(call.layer, 0) != call.call or not all(_ready(ref, ready, produced) for ref in call.references):
+                if produced.get(call.layer, 0) != call.call or not all(is_ready(ref, ready, produced) for ref in call.references):
                     waiting.append(call)
                     continue
                 entry = entries[call.layer]
@@ -337,13 +260,13 @@ class _Translator:
                 previous = call.layer if call.call == 0 else None
                 progressed = True
             if not progressed:
-                raise _Refused(*_cycle(waiting), "SC007")
+                raise Refused(*find_cycle(waiting), "SC007")
             pending = waiting
         self.data["layers"] = self.layers
-        kept = [(reference, where) for reference, where in outputs if _producer(reference) not in lost]
+        kept = [(reference, where) for reference, where in outputs if producer_of(reference) not in lost]
         if not kept:
             if not self.problems:
-                raise _Refused("no output of the model can be computed", ("config", "output_layers"))
+                raise Refused("no output of the model can be computed", ("config", "output_layers"))
             kept = self.frontier(lost)
         self.data["outputs"] = [reference for reference, _ in kept]
         for i, (_, where) in enumerate(kept):
@@ -356,13 +279,13 @@ class _Translator:
         used: set[str] = set()
         for entry in self.layers:
             ((_, args),) = entry.items()
-            used.update(_producer(reference) for reference in args.get("inputs", []))
+            used.update(producer_of(reference) for reference in args.get("inputs", []))
         names = [next(iter(entry.values()))["name"] for entry in self.layers
                  if "Reuse" not in entry]
         return [(name, ("config", "output_layers")) for name in names if name not in used] or [
             (name, ("config", "output_layers")) for name in self.data["inputs"]]
 
-    def add_call(self, call: _Call, entry: Entry, previous: str | None) -> None:
+    def add_call(self, call: Call, entry: Entry, previous: str | None) -> None:
         index = len(self.layers)
         if call.call == 0:
             args = dict(entry.args)
@@ -409,17 +332,17 @@ class _Translator:
         """Shape (batch axis excluded) and batch size of a serialized InputLayer."""
         config = layer.get("config") if isinstance(layer, dict) else None
         if not isinstance(config, dict) or layer.get("class_name") != INPUT_CLASS:
-            raise _Refused(f"{describe(layer)} is listed as an input but is not an InputLayer", json_path)
+            raise Refused(f"{describe(layer)} is listed as an input but is not an InputLayer", json_path)
         for key in ("batch_shape", "batch_input_shape"):
             if key in config:
                 return self.batch_shape(config[key], json_path + ("config", key))
         if isinstance(config.get("shape"), list):
             return list(config["shape"]), config.get("batch_size")
-        raise _Refused(f"{describe(layer)}: an InputLayer records `batch_shape`", json_path + ("config",))
+        raise Refused(f"{describe(layer)}: an InputLayer records `batch_shape`", json_path + ("config",))
 
     def batch_shape(self, value: Any, json_path: DocPath) -> tuple[list[Any], int | None]:
         if not isinstance(value, list) or not value:
-            raise _Refused(f"an input shape is a list with the batch axis first, received {_short(value)}", json_path)
+            raise Refused(f"an input shape is a list with the batch axis first, received {short(value)}", json_path)
         return list(value[1:]), value[0]
 
     def freeze_all(self, json_path: DocPath) -> None:
@@ -434,72 +357,7 @@ class _Translator:
 def _refuse_keras2(top: dict[str, Any]) -> None:
     version = top.get("keras_version")
     if isinstance(version, str) and version.startswith(("1.", "2.")):
-        raise _Refused(f"this file was written by Keras {version} (tf.keras); shapecalc reads what Keras 3 writes: "
+        raise Refused(f"this file was written by Keras {version} (tf.keras); shapecalc reads what Keras 3 writes: "
                        "load the model in Keras 3 and save it again", ("keras_version",))
 
 
-def _triple(value: Any) -> tuple[str, int, int] | None:
-    if (isinstance(value, list) and len(value) == 3 and isinstance(value[0], str)
-            and all(isinstance(v, int) and not isinstance(v, bool) and 0 <= v < 1_000_000 for v in value[1:])):
-        return value[0], value[1], value[2]
-    return None
-
-
-def _triples(value: Any, json_path: DocPath) -> list[tuple[str, int, int]]:
-    """`[name, call, output]`, a list of them, or a mapping of them (named inputs and outputs)."""
-    if isinstance(value, dict):
-        value = list(value.values())
-    single = _triple(value)
-    if single is not None:
-        return [single]
-    if not isinstance(value, list):
-        raise _Refused("inputs and outputs are written as `[layer, call, output]` triples", json_path)
-    found = []
-    for i, item in enumerate(value):
-        triple = _triple(item)
-        if triple is None:
-            raise _Refused("inputs and outputs are written as `[layer, call, output]` triples", json_path + (i,))
-        found.append(triple)
-    return found
-
-
-def _reference(name: str, call: int, tensor: int) -> str:
-    if call == 0:
-        return name if tensor == 0 else f"{name}[{tensor}]"
-    return f"{name}[{call}][{tensor}]"
-
-
-def _producer(reference: str) -> str:
-    return reference.split("[", 1)[0] if reference.endswith("]") else reference
-
-
-def _call_number(reference: str) -> int:
-    """The call a reference names: n in `name[n][t]`, else 0."""
-    name = _producer(reference)
-    parts = reference[len(name):].strip("[]").split("][") if reference != name else []
-    return int(parts[0]) if len(parts) == 2 else 0
-
-
-def _ready(reference: str, ready: set[str], produced: dict[str, int]) -> bool:
-    name = _producer(reference)
-    return name in ready or produced.get(name, 0) > _call_number(reference)
-
-
-def _cycle(waiting: list[_Call]) -> tuple[str, DocPath]:
-    """A cycle among calls that can never run (each producer known, so one exists): the message and where."""
-    by_layer = {call.layer: call for call in waiting}
-    start = waiting[0]
-    seen: list[str] = []
-    current: _Call | None = start
-    while current is not None and current.layer not in seen:
-        seen.append(current.layer)
-        current = next((by_layer[p] for p in map(_producer, current.references) if p in by_layer), None)
-    loop = seen[seen.index(current.layer):] + [current.layer] if current is not None else seen
-    first = by_layer[loop[0]]
-    return f"cycle in the layer graph: {' -> '.join(loop)}", first.json_path
-
-
-def _short(value: Any) -> str:
-    import reprlib
-
-    return reprlib.Repr().repr(value)[:60]
