@@ -21,7 +21,8 @@ POSITIONAL_CALLS = ("MultiHeadAttention", "GroupQueryAttention", "GroupedQueryAt
 # Classes Keras defines outside keras.layers, written from the module Keras keeps them in (the module a
 # saved file names): keras.applications' own layers, and the graph operations (`x + 3.0` makes
 # keras.src.ops.numpy.Add), which Keras names nowhere public; constructing them names their rows.
-KERAS_OWN = {"CustomScaleLayer": "keras.src.applications.inception_resnet_v2"}
+KERAS_OWN = {"CustomScaleLayer": "keras.src.applications.inception_resnet_v2",
+             "LayerScale": "keras.src.applications.convnext"}
 OPERATIONS_MODULE = "keras.src.ops.numpy"
 STATE_CALLS = ("RNN", "SimpleRNN", "LSTM", "GRU", "ConvLSTM1D", "ConvLSTM2D", "ConvLSTM3D", "Bidirectional")
 
@@ -46,9 +47,13 @@ def keras_module(program: Program) -> list[str]:
 
 
 def _own_imports(program: Program) -> list[str]:
-    """`import keras.src....` for the classes from outside keras.layers that the model uses."""
-    modules = {_class_path(layer).rpartition(".")[0] for layer in _all_layers(program)} - {"keras.layers"}
-    return [f"import {module}" for module in sorted(modules)]
+    """`import keras.src.ops.numpy` and `from keras.src.applications... import LayerScale` for the classes
+    from outside keras.layers that the model uses."""
+    layers = _all_layers(program)
+    modules = {_class_path(layer).rpartition(".")[0] for layer in layers} - {"keras.layers", ""}
+    own = sorted({layer.type_name for layer in layers if layer.type_name in KERAS_OWN})
+    return [f"import {module}" for module in sorted(modules)] + [
+        f"from {KERAS_OWN[name]} import {name}" for name in own]
 
 
 def _all_layers(program: Program) -> list[LayerSpec]:
@@ -66,7 +71,9 @@ def _class_path(layer: LayerSpec) -> str:
     """Where the class of this entry lives: `keras.layers.Conv2D`, `keras.src.ops.numpy.Add`."""
     if layer.type_name.startswith("ops."):
         return f"{OPERATIONS_MODULE}.{type(layer.layer).type_name()}"
-    return f"{KERAS_OWN.get(layer.type_name, 'keras.layers')}.{layer.type_name}"
+    if layer.type_name in KERAS_OWN:
+        return layer.type_name  # imported by name (_own_imports): its module path is too long for one line
+    return f"keras.layers.{layer.type_name}"
 
 
 def _sequential(program: Program, frozen: _Frozen) -> list[str]:
