@@ -217,11 +217,6 @@ def keras_padding(request: Request, causal: bool = False) -> str:
     return padding
 
 
-def keras_pads(padding: str, size: int, kernel: int, stride: int, dilation: int) -> tuple[int, int]:
-    """The Keras layers' own rule (shapes.keras_pads), for a padding checked to be one Keras knows."""
-    return shapes.keras_pads(padding, size, kernel, stride, dilation)
-
-
 def torch_pads(padding: str, kernel: int, stride: int, dilation: int) -> tuple[int, int]:
     if padding == "valid":
         return (0, 0)
@@ -247,7 +242,7 @@ def conv(request: Request) -> tuple[list[str], list[Axis]]:
         raise CalcError("Keras refuses strides > 1 together with dilation_rate > 1")
     if request.framework == "keras":
         padding = keras_padding(request, causal=True)
-        paddings = [keras_pads(padding, size, k, s, d)
+        paddings = [shapes.keras_pads(padding, size, k, s, d)
                     for size, k, s, d in zip(request.sizes, kernels, strides, dilations, strict=True)]
     else:
         paddings = [torch_pads(p, k, s, d) for p, k, s, d in
@@ -265,7 +260,7 @@ def pool(request: Request) -> tuple[list[str], list[Axis]]:
         if request.ceil_mode or request.dilation != (1,):
             raise CalcError("Keras pooling has no ceil_mode and no dilation (use --framework pytorch)")
         padding = keras_padding(request)
-        axes = [window(size, k, s, keras_pads(padding, size, k, s, 1), label=label)
+        axes = [window(size, k, s, shapes.keras_pads(padding, size, k, s, 1), label=label)
                 for label, size, k, s in zip(labels(request), request.sizes, kernels, strides, strict=True)]
         return [rule(request, "out = floor((i + lo + hi - k) / s) + 1, strides default to the pool size")], axes
     dilations = axes_of(request, request.dilation, 1)
