@@ -2,12 +2,22 @@
 (the environment variable CI set, as CI services do) a test that skips for a reason not listed here fails
 the run: everything the tests need is in the test extras, so a skip there means a test silently did not run."""
 
+import compileall
 import os
+from pathlib import Path
 
 import pytest
 
 os.environ.setdefault("KERAS_BACKEND", "torch")
 os.environ.setdefault("KERAS_HOME", os.path.join(os.path.dirname(__file__), ".keras-home"))
+
+
+
+def pytest_sessionstart(session: pytest.Session) -> None:
+    """Write the package's bytecode once, as `pip install` would: with PYTHONDONTWRITEBYTECODE set (some CI
+    images set it) every `python -m shapecalc` the tests start would otherwise compile ~60 modules anew."""
+    compileall.compile_dir(Path(__file__).resolve().parents[1] / "shapecalc", quiet=1)
+
 
 # reason (as given to pytest.skip) -> why it may skip in CI
 ALLOWED_SKIPS: dict[str, str] = {

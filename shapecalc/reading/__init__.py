@@ -23,7 +23,6 @@ from shapecalc.reading.document import (
     SourceError,
     offset_to_position,
 )
-from shapecalc.reading.events import EventBuilder, as_source_error
 from shapecalc.reading.subset import SubsetReader
 
 __all__ = ["DocPath", "Document", "Position", "SourceError", "parse_bytes", "parse_text", "read_file"]
@@ -106,6 +105,8 @@ def parse_text(text: str, path: str = "<string>") -> Document:
     simple = SubsetReader(text).document(path)
     if simple is not None:
         return simple
+    # only off the subset's fast path
+    from shapecalc.reading.events import EventBuilder, as_source_error
     from shapecalc.reading.nesting_bound import build_bounded
     from shapecalc.reading.surrogates import SurrogateEscapes
 
