@@ -60,6 +60,25 @@ class _Compiled:
         return instance
 
 
+class _CompiledAllowingExtra(_Compiled):
+    """A class that takes any further keyword (`extra: allow`, as nn.Identity's `*args, **kwargs`): its own
+    arguments are checked as usual, the others accepted and dropped, as `Declared.model_validate` drops them."""
+
+    __slots__ = ()
+
+    def accepts(self, args: dict[str, Any]) -> bool:
+        checks = self.checks
+        for key, value in args.items():
+            check = checks.get(key)
+            if check is not None and not check(value):
+                return False
+        return args.keys() >= self.required
+
+    def construct(self, args: dict[str, Any]) -> Any:
+        checks = self.checks
+        return super().construct({key: value for key, value in args.items() if key in checks})
+
+
 _UNKNOWN = object()  # a class not compiled yet (None in the cache means "not compilable")
 
 
@@ -102,7 +121,8 @@ def _compiled(model: type) -> _Compiled | None:
 
 
 def _compile_model(model: type) -> _Compiled | None:
-    if model.model_config.get("strict") is not True or model.model_config.get("extra") != "forbid":
+    extra = model.model_config.get("extra")
+    if model.model_config.get("strict") is not True or extra not in ("forbid", "allow"):
         return None
     checks: dict[str, Predicate] = {}
     required: list[str] = []
@@ -125,7 +145,8 @@ def _compile_model(model: type) -> _Compiled | None:
             return None  # a mutable default must be copied per instance: leave it to pydantic
         else:
             defaults[name] = info.default
-    return _Compiled(model, checks, tuple(required), defaults, renames)
+    kind = _CompiledAllowingExtra if extra == "allow" else _Compiled
+    return kind(model, checks, tuple(required), defaults, renames)
 
 
 def _compile(annotation: Any) -> Predicate | None:

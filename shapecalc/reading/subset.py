@@ -22,7 +22,7 @@ class _Unusual(Exception):
 
 
 _SUBSET_CHARACTERS = bytes(range(0x20, 0x7F)) + b"\n"  # no tabs, CR, control or non-ASCII characters
-_BLOCK_KEY = re.compile(r"([A-Za-z_][A-Za-z0-9_]{0,999}):(?: +|$)")
+_BLOCK_KEY = re.compile(r"([A-Za-z_][A-Za-z0-9_.]{0,999}):(?: +|$)")  # dots: `ops.add:`, `nn.Conv2d:`
 _WORD = r"-?[A-Za-z0-9_][A-Za-z0-9_.+-]*"  # a one-word plain scalar: no quote, space or flow indicator
 _PLAIN_TOKEN = re.compile(_WORD)
 _FLOW_KEY = re.compile(f"({_WORD}): +")

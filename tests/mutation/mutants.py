@@ -133,6 +133,11 @@ MUTANTS: list[Mutant] = [
     Mutant("check.dead-worker-share-dropped", "shapecalc/commands/check.py",
            "            result = check_files(rest[index::workers], strict, accepting)", "            result = ([], 0)",
            COMMANDS),
+    # the hot path: valid shipped specs import neither pydantic nor yaml
+    Mutant("quickcheck.extra-allowed-goes-to-pydantic", "shapecalc/arguments/quickcheck.py",
+           'extra not in ("forbid", "allow")', 'extra != "forbid"', ("tests/commands/test_hot_path_imports.py",)),
+    Mutant("subset.dotted-key-goes-to-yaml", "shapecalc/reading/subset.py",
+           "[A-Za-z0-9_.]{0,999}", "[A-Za-z0-9_]{0,999}", ("tests/commands/test_hot_path_imports.py",)),
     Mutant("render.github-info-as-warning", "shapecalc/render/github.py",
            """"info": "notice\"""", """"info": "warning\"""", COMMANDS),
     Mutant("render.github-comma-unescaped", "shapecalc/render/github.py",
