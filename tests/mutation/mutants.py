@@ -133,6 +133,9 @@ MUTANTS: list[Mutant] = [
     Mutant("check.dead-worker-share-dropped", "shapecalc/commands/check.py",
            "            result = check_files(rest[index::workers], strict, accepting)", "            result = ([], 0)",
            COMMANDS),
+    # the table pads by terminal columns: a CJK name takes two a character (specs/residual_block_zh.yaml)
+    Mutant("render.width-counts-characters", "shapecalc/render/width.py",
+           "    if text.isascii():\n        return len(text)", "    if True:\n        return len(text)", KERAS_SPECS),
     Mutant("render.github-info-as-warning", "shapecalc/render/github.py",
            """"info": "notice\"""", """"info": "warning\"""", COMMANDS),
     Mutant("render.github-comma-unescaped", "shapecalc/render/github.py",
