@@ -13,6 +13,7 @@ from typing import NamedTuple
 
 from shapecalc.costs.memory import Memory
 from shapecalc.model import Analysis, Row
+from shapecalc.render.width import display_width
 from shapecalc.shapes import Shape, format_shape
 
 BYTES_PER_PARAM = 4  # float32, as Keras counts weight memory
@@ -110,7 +111,7 @@ def connected_cell(row: Row, width: int = CONNECTED_WIDTH) -> str:
     words = [word + "," for word in words[:-1]] + [words[-1]]
     lines = [words[0]]
     for word in words[1:]:
-        if len(lines[-1]) + 1 + len(word) <= width:
+        if display_width(lines[-1]) + 1 + display_width(word) <= width:
             lines[-1] += " " + word
         else:
             lines.append(word)

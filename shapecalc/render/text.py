@@ -12,6 +12,7 @@ from collections.abc import Iterator
 from shapecalc.model import Analysis
 from shapecalc.render.lines import diagnostic_line
 from shapecalc.render.summary import CONNECTED_WIDTH, SummaryText, summary_text
+from shapecalc.render.width import display_width, pad
 
 MIN_WIDTHS = {3: [31, 22, 13], 4: [27, 23, 14, CONNECTED_WIDTH]}  # Keras 3 at line_length 76 and 100
 KERAS_LAYOUTS = {("output_shape", "params"), ("output_shape", "params", "connected_to")}
@@ -25,7 +26,7 @@ def column_widths(summary: SummaryText) -> list[int]:
         widths = [MIN_WIDTHS[4][0], *(len(title) for title in summary.header[1:])]
     for cells in [summary.header, *summary.rows]:
         for i, cell in enumerate(cells):
-            widths[i] = max(widths[i], max(map(len, cell.split("\n"))) if "\n" in cell else len(cell))
+            widths[i] = max(widths[i], max(map(display_width, cell.split("\n"))) if "\n" in cell else display_width(cell))
     return widths
 
 
@@ -42,7 +43,7 @@ def _cells(cells: list[str], widths: list[int], align: list[str], bar: str) -> s
                          for i in range(height))
     parts = []
     for cell, width, how in zip(cells, widths, align, strict=True):
-        parts.append(" " + (cell.rjust(width) if how == "right" else cell.ljust(width)) + " ")
+        parts.append(" " + pad(cell, width, how) + " ")
     return bar + bar.join(parts) + bar
 
 

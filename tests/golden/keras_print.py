@@ -28,6 +28,8 @@ import os
 import re
 from typing import Any
 
+from rich.cells import cell_len
+
 SEQUENTIAL_LINE = 76
 FUNCTIONAL_LINE = 100
 
@@ -53,8 +55,19 @@ def _boundaries(rule: str) -> list[int]:
 
 
 def _cells(line: str, bars: list[int]) -> list[str]:
-    """The raw cells of one table line, padding included."""
-    return [line[start + 1:end] for start, end in zip(bars, bars[1:], strict=False)]
+    """The raw cells of one table line, padding included. `bars` are terminal columns: a CJK character or
+    an emoji in a cell takes two of them (Rich's `cell_len`, what Keras's table is drawn by)."""
+    at_column, column = [], 0
+    for char in line:
+        at_column.append(column)
+        column += cell_len(char)
+    index_of = {col: index for index, col in enumerate(at_column)}
+    return [line[index_of[start] + 1:index_of[end]] for start, end in zip(bars, bars[1:], strict=False)]
+
+
+def _padded(cell: str, width: int, how: str) -> str:
+    spaces = " " * (width - cell_len(cell))
+    return spaces + cell if how == "right" else cell + spaces
 
 
 def _alignment(raw: str) -> str:
@@ -152,14 +165,14 @@ def as_shapecalc_draws(printed: str, ours: str) -> str:
         return [_unwrap(pieces, mine[0] if mine and len(mine) == 1 else None)]
 
     body = [[expected(r, c, pieces) for c, pieces in enumerate(row)] for r, row in enumerate(rows)]
-    widths = [max([end - start - 3, len(header[c])] + [len(line) for row in body for line in row[c]])
+    widths = [max([end - start - 3, cell_len(header[c])] + [cell_len(line) for row in body for line in row[c]])
               for c, (start, end) in enumerate(zip(bars, bars[1:], strict=False))]
 
     def rule(left: str, fill: str, join: str, right: str) -> str:
         return left + join.join(fill * (width + 2) for width in widths) + right
 
     def row_line(cells: list[str], bar: str) -> str:
-        return bar + bar.join(" " + (cell.rjust(w) if how == "right" else cell.ljust(w)) + " "
+        return bar + bar.join(" " + _padded(cell, w, how) + " "
                               for cell, w, how in zip(cells, widths, align, strict=True)) + bar
 
     def row_lines(cells: list[list[str]]) -> str:

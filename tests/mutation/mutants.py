@@ -138,6 +138,9 @@ MUTANTS: list[Mutant] = [
            'extra not in ("forbid", "allow")', 'extra != "forbid"', ("tests/commands/test_hot_path_imports.py",)),
     Mutant("subset.dotted-key-goes-to-yaml", "shapecalc/reading/subset.py",
            "[A-Za-z0-9_.]{0,999}", "[A-Za-z0-9_]{0,999}", ("tests/commands/test_hot_path_imports.py",)),
+    # the table pads by terminal columns: a CJK name takes two a character (specs/residual_block_zh.yaml)
+    Mutant("render.width-counts-characters", "shapecalc/render/width.py",
+           "    if text.isascii():\n        return len(text)", "    if True:\n        return len(text)", KERAS_SPECS),
     Mutant("render.github-info-as-warning", "shapecalc/render/github.py",
            """"info": "notice\"""", """"info": "warning\"""", COMMANDS),
     Mutant("render.github-comma-unescaped", "shapecalc/render/github.py",
