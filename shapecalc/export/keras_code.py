@@ -14,7 +14,7 @@ from __future__ import annotations
 from typing import Any
 
 from shapecalc.export.program import ExportRefused, Program, Step, arguments
-from shapecalc.export.pycode import INDENT, Call, Code, call_lines, string
+from shapecalc.export.pycode import INDENT, Call, Code, call_lines, string, width
 from shapecalc.model import LayerSpec
 
 POSITIONAL_CALLS = ("MultiHeadAttention", "GroupQueryAttention", "GroupedQueryAttention")
@@ -40,10 +40,14 @@ def keras_module(program: Program) -> list[str]:
     """The body of the module after its header: imports and build_model()."""
     frozen = _Frozen()
     frozen.taken = {step.variable for step in program.steps} | {f"{step.variable}_layer" for step in program.steps}
-    body = _functional(program, frozen) if program.spec.functional else _sequential(program, frozen)
+    if program.spec.functional:
+        body = _functional(program, frozen)  # frozen layers made among the calls, each before its use
+    else:
+        body = _sequential(program, frozen)
+        body = frozen.lines + body  # frozen layers made before the Sequential that holds them
     lines = ["import keras", *_own_imports(program), "", "", "def build_model() -> keras.Model:"]
     lines.append(f'{INDENT}"""The model, as `shapecalc summarize` reads it."""')
-    return lines + frozen.lines + body
+    return lines + body
 
 
 def _own_imports(program: Program) -> list[str]:
@@ -97,19 +101,19 @@ def _functional(program: Program, frozen: _Frozen) -> list[str]:
     for step in program.steps:
         if step.layer is None:
             call = Call("keras.Input", [], _input_keywords(step.shape, program.spec.batch, step.node))
-            body += _assign(step.variable, call.lines(INDENT, len(f"{INDENT}{step.variable} = ")))
+            body += _assign(step.variable, call.lines(INDENT, width(f"{INDENT}{step.variable} = ")))
             continue
         positional, keywords = _call_arguments(step)
         if step.shared:
             if step.first_call:
                 variable = layer_variables[step.layer_name] = f"{step.variable}_layer"
                 made = _construct(step.layer, frozen)
-                body += _assign(variable, _written(made, len(f"{INDENT}{variable} = ")))
+                body += _assign(variable, _written(made, width(f"{INDENT}{variable} = ")))
             called = _called(positional, keywords)
             body += _assign(step.variable, [layer_variables[step.layer_name] + called[0], *called[1:]])
         else:
             called = _called(positional, keywords)
-            constructed = _written(_construct(step.layer, frozen), len(f"{INDENT}{step.variable} = {called[0]}"))
+            constructed = _written(_construct(step.layer, frozen), width(f"{INDENT}{step.variable} = {called[0]}"))
             body += _assign(step.variable, constructed[:-1] + [constructed[-1] + called[0]] + called[1:])
     inputs = [step.variable for step in program.steps if step.layer is None]
     outputs = [source.expression() for source in program.outputs]
@@ -124,7 +128,7 @@ def _called(positional: list[Any], keywords: dict[str, Any]) -> list[str]:
     from shapecalc.export.pycode import literal
 
     inline = ", ".join([literal(item) for item in positional] + [f"{k}={literal(v)}" for k, v in keywords.items()])
-    if len(inline) <= 60 and "\n" not in inline:
+    if width(inline) <= 60 and "\n" not in inline:
         return [f"({inline})"]
     return call_lines("", positional, keywords, INDENT)
 
@@ -188,7 +192,7 @@ def _construct(layer: LayerSpec | None, frozen: _Frozen) -> Call | Code:
     from shapecalc.export.pycode import identifier
 
     variable = identifier(f"{layer.name}_frozen", frozen.taken)
-    frozen.lines += _assign(variable, _written(made, len(f"{INDENT}{variable} = ")))
+    frozen.lines += _assign(variable, _written(made, width(f"{INDENT}{variable} = ")))
     frozen.lines.append(f"{INDENT}{variable}.trainable = False")
     return Code(variable)
 

@@ -13,6 +13,8 @@ import math
 import re
 from typing import Any
 
+from shapecalc.textwidth import display_width as width  # columns, as ruff counts a line
+
 INDENT = "    "
 SHORT = 60  # a literal up to this long stays on one line (an indented line then stays under 88)
 _NOT_IDENTIFIER = re.compile(r"\W")
@@ -67,7 +69,7 @@ def string(text: str) -> str:
 def value_lines(value: Any, indent: str) -> list[str]:
     """A value possibly spread over lines: the first line carries no indent, the rest carry `indent`."""
     text = literal(value)
-    if len(text) <= SHORT or not isinstance(value, (list, tuple, dict)) or not value:
+    if width(text) <= SHORT or not isinstance(value, (list, tuple, dict)) or not value:
         return [text]
     opener, closer = ("[", "]") if isinstance(value, list) else ("(", ")") if isinstance(value, tuple) else ("{", "}")
     lines = [opener]
@@ -96,7 +98,7 @@ def call_lines(function: str, positional: list[Any], keywords: dict[str, Any], i
         return [f"{function}()"]
     if used is not None and not any(_multiline(item) for item in [*positional, *keywords.values()]):
         inline = ", ".join([literal(item) for item in positional] + [f"{k}={literal(v)}" for k, v in keywords.items()])
-        if used + len(function) + len(inline) + 2 <= WIDTH:
+        if used + width(function) + width(inline) + 2 <= WIDTH:
             return [f"{function}({inline})"]
     lines = [f"{function}("]
     arguments = [("", item) for item in positional] + [(f"{key}=", item) for key, item in keywords.items()]
@@ -111,7 +113,7 @@ def call_lines(function: str, positional: list[Any], keywords: dict[str, Any], i
 
 def _multiline(item: Any) -> bool:
     return isinstance(item, Call) or isinstance(item, list) and any(isinstance(element, Call) for element in item) \
-        or len(literal(item)) > SHORT
+        or width(literal(item)) > SHORT
 
 
 def item_lines(item: Any, indent: str, used: int | None = None) -> list[str]:
@@ -160,8 +162,8 @@ def assignment(target: str, render: Any, indent: str) -> list[str]:
     """`target = <value>` where `render(indent, used)` writes the value; when even its first line would pass
     WIDTH, the value goes inside parentheses on the next lines, as ruff writes a long right-hand side."""
     head = f"{indent}{target} = "
-    lines = render(indent, len(head))
-    if len(head) + len(lines[0]) <= WIDTH:
+    lines = render(indent, width(head))
+    if width(head) + width(lines[0]) <= WIDTH:
         return [head + lines[0], *lines[1:]]
     inner = render(indent + INDENT, len(indent + INDENT))
     return [f"{head}(", f"{indent}{INDENT}{inner[0]}", *inner[1:], f"{indent})"]

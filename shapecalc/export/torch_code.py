@@ -16,7 +16,7 @@ import keyword
 from typing import Any
 
 from shapecalc.export.program import ExportRefused, Program, Step, arguments
-from shapecalc.export.pycode import INDENT, Call, Code, assignment, call_lines, string
+from shapecalc.export.pycode import INDENT, Call, Code, assignment, call_lines, string, width
 from shapecalc.layers.base import snake_case
 from shapecalc.model import LayerSpec
 
@@ -97,7 +97,7 @@ def torch_module(program: Program) -> list[str]:
             flattens = True
     outputs = [source.expression() for source in program.outputs]
     returned = outputs[0] if len(outputs) == 1 else "(" + ", ".join(outputs) + ")"
-    if len(f"{INDENT * 2}return {returned}") > 88:  # one output a line, kept so by the trailing comma
+    if width(f"{INDENT * 2}return {returned}") > 88:  # one output a line, kept so by the trailing comma
         returned = "\n".join(["(", *[f"{INDENT * 3}{output}," for output in outputs], f"{INDENT * 2})"])
     lines = ["import torch", "from torch import nn", "", ""]
     if flattens:
@@ -139,7 +139,7 @@ def _parameter(attribute: str, step: Step) -> list[str]:
 def _too_long_to_assign(attribute: str, opening: str) -> bool:
     """Whether `self.name = nn.Type(` passes 88 columns: ruff would then format the assignment differently at
     line lengths 88 and 100, so the module is added by name instead (`add_module`), alike at both."""
-    return len(f"{INDENT * 2}{attribute} = {opening}") > 88
+    return width(f"{INDENT * 2}{attribute} = {opening}") > 88
 
 
 def _shorten_variables(program: Program, attributes: dict[str, str]) -> None:
@@ -148,7 +148,7 @@ def _shorten_variables(program: Program, attributes: dict[str, str]) -> None:
     renamed: dict[str, str] = {}
     for index, step in enumerate(program.steps):
         function = attributes.get(step.layer_name, "torch.function")
-        if step.layer is not None and len(f"{INDENT * 2}{step.variable} = {function}(") > 88:
+        if step.layer is not None and width(f"{INDENT * 2}{step.variable} = {function}(") > 88:
             renamed[step.variable] = f"_v{index}"
             step.variable = renamed[step.variable]
     for source in [s for step in program.steps for s in step.sources] + program.outputs:
@@ -173,7 +173,7 @@ def _attribute(name: str) -> str:
 
 def _module(attribute: str, step: Step) -> list[str]:
     assert step.layer is not None
-    used = len(f"{INDENT * 2}{attribute} = ") if not attribute.startswith("self.get_submodule") else len(INDENT * 3) + 1
+    used = width(f"{INDENT * 2}{attribute} = ") if not attribute.startswith("self.get_submodule") else len(INDENT * 3) + 1
     constructed = _construct(step.layer).lines(INDENT * 2, used)
     if attribute.startswith("self.get_submodule") or _too_long_to_assign(attribute, f"nn.{_kind(step.layer)}("):
         constructed = _construct(step.layer).lines(INDENT * 2, len(INDENT * 3) + 1)
@@ -200,7 +200,7 @@ def _statement(variable: str, function: str, operands: Operands | None, suffix: 
     positional, keywords = operands
 
     def render(indent: str, used: int) -> list[str]:
-        lines = call_lines(function, positional, keywords, indent, used + len(suffix))
+        lines = call_lines(function, positional, keywords, indent, used + width(suffix))
         lines[-1] += suffix
         return lines
 

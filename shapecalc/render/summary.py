@@ -13,8 +13,8 @@ from typing import NamedTuple
 
 from shapecalc.costs.memory import Memory
 from shapecalc.model import Analysis, Row
-from shapecalc.render.width import display_width
 from shapecalc.shapes import Shape, format_shape
+from shapecalc.textwidth import display_width
 
 BYTES_PER_PARAM = 4  # float32, as Keras counts weight memory
 DECLARED_MARK = "*"  # after a user-declared layer's type; the footnote says what it means

@@ -12,7 +12,7 @@ from collections.abc import Iterator
 from shapecalc.model import Analysis
 from shapecalc.render.lines import diagnostic_line
 from shapecalc.render.summary import CONNECTED_WIDTH, SummaryText, summary_text
-from shapecalc.render.width import display_width, pad
+from shapecalc.textwidth import display_width, pad
 
 MIN_WIDTHS = {3: [31, 22, 13], 4: [27, 23, 14, CONNECTED_WIDTH]}  # Keras 3 at line_length 76 and 100
 KERAS_LAYOUTS = {("output_shape", "params"), ("output_shape", "params", "connected_to")}

@@ -19,7 +19,7 @@ MAX_LINES = 400
 # ("shapecalc" alone is the package's __init__, not a catch-all).
 STAGES: list[tuple[str, ...]] = [
     ("shapecalc", "shapecalc.gcpause", "shapecalc.codes", "shapecalc.diagnostics", "shapecalc.shapes",
-     "shapecalc.tensor_limits", "shapecalc.broadcast", "shapecalc.arguments", "shapecalc.costs"),
+     "shapecalc.tensor_limits", "shapecalc.textwidth", "shapecalc.broadcast", "shapecalc.arguments", "shapecalc.costs"),
     ("shapecalc.reading",),
     ("shapecalc.model",),
     ("shapecalc.layers",),

@@ -88,6 +88,9 @@ def loaded(text: str, tmp_path: Path, name: str):
                 for alias in node.names}
     imported |= {(node.module or ".").split(".")[0] for node in ast.walk(tree) if isinstance(node, ast.ImportFrom)}
     assert imported <= {"keras", "torch"}, imported
+    for function in (node for node in ast.walk(tree) if isinstance(node, ast.FunctionDef)):
+        returns = [index for index, statement in enumerate(function.body) if isinstance(statement, ast.Return)]
+        assert returns in ([], [len(function.body) - 1]), f"{function.name}: code after its return\n{text}"
     namespace: dict = {"__name__": name}
     exec(compile(text, str(path), "exec"), namespace)  # noqa: S102 - the code under test
     return namespace["build_model"]

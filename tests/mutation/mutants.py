@@ -139,8 +139,11 @@ MUTANTS: list[Mutant] = [
     Mutant("subset.dotted-key-goes-to-yaml", "shapecalc/reading/subset.py",
            "[A-Za-z0-9_.]{0,999}", "[A-Za-z0-9_]{0,999}", ("tests/commands/test_hot_path_imports.py",)),
     # the table pads by terminal columns: a CJK name takes two a character (specs/residual_block_zh.yaml)
-    Mutant("render.width-counts-characters", "shapecalc/render/width.py",
+    Mutant("render.width-counts-characters", "shapecalc/textwidth.py",
            "    if text.isascii():\n        return len(text)", "    if True:\n        return len(text)", KERAS_SPECS),
+    Mutant("export.functional-body-written-twice", "shapecalc/export/keras_code.py",
+           "    return lines + body", "    return lines + (frozen.lines if program.spec.functional else []) + body",
+           ("tests/export/test_export.py", "-k", "unet_same")),
     Mutant("render.github-info-as-warning", "shapecalc/render/github.py",
            """"info": "notice\"""", """"info": "warning\"""", COMMANDS),
     Mutant("render.github-comma-unescaped", "shapecalc/render/github.py",

@@ -1,7 +1,8 @@
-"""How many terminal columns a text takes: what a table pads and wraps by, as Keras's own print does.
+"""How many terminal columns a text takes: what a table pads and wraps by, and exported code is laid out by.
 
 A CJK character or an emoji takes two columns and a combining mark none, so
-`len()` misaligns every row after a layer named `卷积层`. Keras draws its
+`len()` misaligns every row after a layer named `卷积层`, and writes exported
+lines that ruff (which counts columns the same way) would wrap. Keras draws its
 summary with Rich, so Rich's count (`rich.cells.cell_len`, a runtime
 dependency already) is the one that lines up with it, down to Rich's Unicode
 tables; it is imported only for a text that is not ASCII, which is counted by
