@@ -22,8 +22,13 @@ class _Unusual(Exception):
 
 
 _SUBSET_CHARACTERS = bytes(range(0x20, 0x7F)) + b"\n"  # no tabs, CR, control or non-ASCII characters
-_BLOCK_KEY = re.compile(r"([A-Za-z_][A-Za-z0-9_.]{0,999}):(?: +|$)")  # dots: `ops.add:`, `nn.Conv2d:`
-_WORD = r"-?[A-Za-z0-9_][A-Za-z0-9_.+-]*"  # a one-word plain scalar: no quote, space or flow indicator
+# Beyond ASCII (a name such as `卷积_1`, a comment in Chinese), what PyYAML reads as printable text that breaks
+# no line: not its line breaks NEL, LS and PS, not a byte-order mark, not a C1 control or a surrogate.
+_OUTSIDE_SUBSET = re.compile("[^\x20-\x7e\n\xa0-\u2027\u202a-\ud7ff\ue000-\ufefe\uff00-\ufffd\U00010000-\U0010ffff]")
+# Words are made of word characters (`\w`: ASCII letters, digits and `_`, and the letters and digits of every
+# script); a key starts with a letter or `_`. Dots: `ops.add:`, `nn.Conv2d:`.
+_BLOCK_KEY = re.compile(r"([^\W\d][\w.]{0,999}):(?: +|$)")
+_WORD = r"-?\w[\w.+-]*"  # a one-word plain scalar: no quote, space or flow indicator
 _PLAIN_TOKEN = re.compile(_WORD)
 _FLOW_KEY = re.compile(f"({_WORD}): +")
 # A scalar entry (`a`, `key: a`) and what follows it: the closer (last group), or a comma and the next entry.
@@ -79,8 +84,11 @@ class SubsetReader:
 
     def root(self) -> dict[str, Any]:
         text = self.text
-        if not text.isascii() or text.encode("ascii").translate(None, _SUBSET_CHARACTERS):
-            raise _Unusual  # what is left after deleting the subset's characters is outside it
+        if text.isascii():
+            if text.encode("ascii").translate(None, _SUBSET_CHARACTERS):
+                raise _Unusual  # what is left after deleting the subset's characters is outside it
+        elif _OUTSIDE_SUBSET.search(text):
+            raise _Unusual
         keep = self.lines.append
         for number, line in enumerate(text.split("\n"), 1):
             content = line.lstrip(" ")
@@ -349,7 +357,7 @@ class SubsetReader:
             return text
         if initial in scalars.word_initials:
             return PLAIN_WORDS.get(text, text)
-        if text.isdigit() and (initial != "0" or len(text) == 1) and len(text) < 19:
+        if text.isdigit() and text.isascii() and (initial != "0" or len(text) == 1) and len(text) < 19:
             return int(text)
         if _SIGNED_INTEGER.fullmatch(text):
             return int(text)

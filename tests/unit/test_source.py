@@ -82,6 +82,7 @@ def _mutations(text: str, seed: int, count: int) -> list[str]:
 
     rng = random.Random(seed)
     alphabet = list(" \n:-[]{},&*!'\"#?0123456789abynot~.eE+") + ["\t", "é", "<<", "yes", "null"]
+    alphabet += ["卷", "积", "：", "，", "\u3000", "\xa0", "\x85", "\u2028", "\ufeff", "٣", "\u0301", "😀"]
     out = []
     for _ in range(count):
         chars = list(text)
@@ -172,3 +173,30 @@ def test_digit_initial_words_read_as_the_event_builder_reads_them(text):
     builder = EventBuilder("<t>")
     builder.run(f"v: {text}\n")
     assert SubsetReader("").scalar(text) == builder.document().data["v"]
+
+
+@pytest.mark.parametrize(("text", "read"), [
+    ("input: [4]\nlayers:\n  - Dense: {units: 2, name: 输出}  # 中文注释：输出层\n", True),
+    ("input: [4]\nlayers:\n  - Dense: {units: 2, name: \"全连接 层\"}\n", True),
+    ("inputs:\n  图像: [4]\nlayers:\n  - Dense: {units: 2, inputs: [图像]}\n", True),
+    ("input: [4]\nlayers:\n  - Dense: {units: 2, name: a\u2028b}\n", False),  # LS: a line break to YAML
+    ("input: [4]\nlayers:\n  - Dense: {units: 2, name: a\x85b}\n", False),  # NEL: a line break to YAML
+    ("input: [4]\nlayers:\n  - Dense: {units: 2, name: a\ufeffb}\n", False),  # a byte-order mark
+    ("input: [4]\nlayers:\n  - Dense: {units: 2, name: 1٣}\n", True),  # text: YAML's digits are ASCII
+    ("input: [4]\nlayers:\n  - Dense: {units: 2, name: e\u0301}\n", False),  # a combining mark is no \\w
+])
+def test_subset_reader_takes_other_scripts_and_leaves_line_breaks_to_the_builder(text: str, read: bool) -> None:
+    """Names and comments in any script are plain YAML; what YAML reads as a line break, a byte-order mark
+    or a character no word holds is left to the event builder. Where read, both readers agree."""
+    import yaml
+
+    from shapecalc.reading.events import EventBuilder
+    from shapecalc.reading.subset import SubsetReader
+
+    simple = SubsetReader(text).document("<t>")
+    assert (simple is not None) is read
+    if simple is not None:
+        builder = EventBuilder("<t>")
+        builder.run(text, yaml.CSafeLoader)
+        assert _typed(simple.data) == _typed(builder.document().data)
+        assert simple.positions == builder.document().positions
