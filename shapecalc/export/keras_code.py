@@ -84,7 +84,8 @@ def _sequential(program: Program, frozen: _Frozen) -> list[str]:
     spec = program.spec
     ((_, shape),) = spec.inputs.items()
     entries: list[Any] = [Call("keras.Input", [], _input_keywords(shape, spec.batch, None))]
-    entries += [_construct(step.layer, frozen) for step in program.steps if step.layer is not None]
+    entries += [_construct(step.layer, frozen) for step in program.steps
+                if step.layer is not None and not _nested_input(step, program)]
     body = [f"{INDENT}return keras.Sequential(", f"{INDENT * 2}["]
     for entry in entries:
         written = entry.lines(INDENT * 3, len(INDENT * 3) + 1) if isinstance(entry, Call) else [entry.text]
@@ -102,6 +103,9 @@ def _functional(program: Program, frozen: _Frozen) -> list[str]:
         if step.layer is None:
             call = Call("keras.Input", [], _input_keywords(step.shape, program.spec.batch, step.node))
             body += _assign(step.variable, call.lines(INDENT, width(f"{INDENT}{step.variable} = ")))
+            continue
+        if _nested_input(step, program):  # the nested model's layers are written inline, on its tensor
+            body.append(f"{INDENT}{step.variable} = {step.sources[0].expression()}")
             continue
         positional, keywords = _call_arguments(step)
         if step.shared:
@@ -121,6 +125,20 @@ def _functional(program: Program, frozen: _Frozen) -> list[str]:
     body += [f"{INDENT}{line}" if i == 0 else line
              for i, line in enumerate(call_lines("return keras.Model", [], keywords, INDENT))]
     return body
+
+
+def _nested_input(step: Step, program: Program) -> bool:
+    """Whether the step is the Input of a nested functional model, whose layers export writes inline: its
+    tensor is the one the model is called on, unless Keras squeezes or adds a last axis of 1 there."""
+    layer = step.layer.layer if step.layer is not None else None
+    if getattr(layer, "model_input_of", None) is None:
+        return False
+    row = next(row for row in program.analysis.rows if row.name == step.layer_name)
+    if row.input_shapes and len(row.input_shapes[0]) != len(row.main_shape):
+        raise ExportRefused(f"{step.layer_name}: the Input of nested model {layer.model_input_of!r} changes the "
+                            "rank of the tensor it is called on (a last axis of 1, squeezed or added), which the "
+                            "layers written inline would not; export does not write it")
+    return True
 
 
 def _called(positional: list[Any], keywords: dict[str, Any]) -> list[str]:

@@ -209,3 +209,39 @@ def test_export_to_the_other_framework_is_refused_with_the_reason(target: str) -
     path = ROOT / ("specs/denoiser.yaml" if target == "pytorch" else "specs/pytorch/denoiser.yaml")
     with pytest.raises(ExportRefused, match="channels_last"):
         export_text(str(path), target)
+
+
+NESTED = sorted((ROOT / "tests/blocks/nested").glob("keras_*.yaml"))
+NESTED_TYPES = {"Sequential", "Functional", "InputLayer"}
+
+
+@pytest.mark.parametrize("path", NESTED, ids=lambda p: p.stem)
+def test_keras_export_writes_a_nested_model_inline(path: Path, tmp_path: Path) -> None:
+    """A model used as a layer is written with its layers inline (the README says so): Keras builds a model
+    whose layers are shapecalc's expanded view (`--expand`) without the nested models' own rows and Inputs,
+    with each layer's parameters, the same totals and the same output."""
+    from shapecalc.blocks.nested import keras_view
+
+    text = exported(path, "keras")
+    assert text is not None
+    keras.utils.clear_session()
+    model = loaded(text, tmp_path, path.stem)()
+    analysis = analyze_path(str(path)).analysis
+    view = keras_view(analysis, expand=True)
+    ours = [(row.name.lstrip(" └"), row.type, row.params.total) for row in view.rows if row.type not in NESTED_TYPES]
+    theirs = [(layer.name, type(layer).__name__, layer.count_params()) for layer in model.layers
+              if type(layer).__name__ not in NESTED_TYPES]
+    assert ours == theirs
+    assert (sum(row.params.total for row in analysis.rows), list(analysis.rows[-1].main_shape[1:])) == (
+        model.count_params(), list(model.outputs[0].shape[1:]))
+
+
+def test_a_nested_input_that_changes_rank_is_refused(tmp_path: Path) -> None:
+    """Keras adds the last axis of 1 the nested Input declares ([4] called as [4, 1]); inline layers would
+    not, so export refuses with the reason instead of writing a different model."""
+    path = tmp_path / "expand.yaml"
+    path.write_text("model: outer\ninputs: {x: [4]}\nlayers:\n  - Functional:\n      name: inner\n"
+                    "      layers: [{Input: {shape: [4, 1], name: inner_in}}, {Dense: {units: 2, name: d}}]\n")
+    assert analyze_path(str(path)).analysis is not None
+    with pytest.raises(ExportRefused, match="inner_in: the Input of nested model 'inner' changes the rank"):
+        export_text(str(path), "keras")
