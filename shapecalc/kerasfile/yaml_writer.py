@@ -1,4 +1,5 @@
-"""Our model data written as a readable model file: block structure at the top, one flow-style line per layer.
+"""Our model data written as a readable model file: block structure at the top, one flow-style line per layer
+(a nested model's entry is a block of its own, its layers one line each).
 
 Arguments equal to their layer type's default are left out (`strides: [1, 1]`
 of a Conv2D, `use_bias: true`, `glorot_uniform`), and a list of one size per
@@ -36,10 +37,32 @@ def write_model(data: dict[str, Any], header: list[str]) -> str:
         value = data[key]
         if key == "layers":
             lines.append("layers:")
-            lines.extend(f"  - {layer_entry(entry, data.get('framework', 'keras'))}" for entry in value)
+            for entry in value:
+                lines.extend(entry_lines(entry, data.get("framework", "keras"), "  "))
         else:
             lines.append(f"{key}: {flow(value)}")
     return "\n".join(lines) + "\n"
+
+
+NESTED_MODELS = ("Sequential", "Functional")  # entries holding a `layers:` list of their own
+
+
+def entry_lines(entry: Any, framework: str, indent: str) -> list[str]:
+    """One `- ` item of a `layers:` list: a flow-style line, or for a nested model a block whose own
+    `layers:` are written the same way (their defaults left out too), one line a layer."""
+    if isinstance(entry, dict) and len(entry) == 1:
+        ((type_name, args),) = entry.items()
+        if type_name in NESTED_MODELS and isinstance(args, dict) and isinstance(args.get("layers"), list):
+            inner = indent + "    "
+            rest = ordered(without_defaults(framework, type_name, {k: v for k, v in args.items() if k != "layers"}))
+            lines = [f"{indent}- {scalar(type_name)}:"]
+            lines += [f"{inner}{scalar(key)}: {flow(value)}" for key, value in rest.items() if key not in LAST_KEYS]
+            lines.append(f"{inner}layers:")
+            for item in args["layers"]:
+                lines.extend(entry_lines(item, framework, inner + "  "))
+            lines += [f"{inner}{scalar(key)}: {flow(value)}" for key, value in rest.items() if key in LAST_KEYS]
+            return lines
+    return [f"{indent}- {layer_entry(entry, framework)}"]
 
 
 def layer_entry(entry: Any, framework: str) -> str:

@@ -95,3 +95,30 @@ def test_convert_refuses_our_own_format(tmp_path: Path) -> None:
     source.write_text("input: [4]\nlayers:\n  - Dense: 3\n")
     result = CliRunner().invoke(app, ["convert", str(source)])
     assert result.exit_code == 2 and "already a shapecalc model file" in result.stderr
+
+
+def test_a_nested_model_converts_to_a_block_with_its_defaults_left_out(tmp_path: Path) -> None:
+    """A Sequential used as a layer is a block whose layers are one line each, written as the top level's
+    are (its Dense layers held every default, on one line of 400 characters, before)."""
+    keras.utils.clear_session()
+    inner = keras.Sequential([keras.layers.Dense(8, name="i1"), keras.layers.Dense(16, name="i2")], name="head")
+    x = keras.Input((16,), name="x")
+    a = keras.layers.Dense(16, name="a")(x)
+    model = keras.Model(x, keras.layers.Add(name="add")([a, inner(a)]), name="outer")
+    source, target = converted(model, tmp_path)
+    body = [line for line in target.read_text().splitlines() if not line.startswith("#")]
+    assert body == [
+        "model: outer",
+        "framework: keras",
+        "inputs: {x: [16]}",
+        "layers:",
+        "  - Dense: {name: a, units: 16, inputs: [x]}",
+        "  - Sequential:",
+        "      name: head",
+        "      layers:",
+        "        - Dense: {name: i1, units: 8}",
+        "        - Dense: {name: i2, units: 16}",
+        "  - Add: {name: add, inputs: [a, head]}",
+        "outputs: [add]",
+    ]
+    assert summary(target) == summary(source)
