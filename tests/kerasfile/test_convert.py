@@ -41,6 +41,11 @@ def converted(model, tmp_path: Path) -> tuple[Path, Path]:
     return source, target
 
 
+def body_of(target: Path) -> list[str]:
+    """The converted file's lines after its comment header."""
+    return [line for line in target.read_text().splitlines() if not line.startswith("#")]
+
+
 @pytest.mark.parametrize("make", MODELS, ids=lambda make: make.__name__)
 def test_small_models_convert_to_yaml_that_summarizes_identically(make, tmp_path: Path) -> None:
     keras.utils.clear_session()
@@ -65,8 +70,7 @@ def test_convert_is_readable_flow_style(tmp_path: Path) -> None:
                               keras.layers.BatchNormalization(epsilon=1e-5), keras.layers.Flatten(),
                               keras.layers.Dense(10, activation="softmax", name="logits")], name="small")
     _, target = converted(model, tmp_path)
-    body = [line for line in target.read_text().splitlines() if not line.startswith("#")]
-    assert body == [
+    assert body_of(target) == [
         "model: small",
         "framework: keras",
         "input: [28, 28, 1]",
@@ -106,8 +110,7 @@ def test_a_nested_model_converts_to_a_block_with_its_defaults_left_out(tmp_path:
     a = keras.layers.Dense(16, name="a")(x)
     model = keras.Model(x, keras.layers.Add(name="add")([a, inner(a)]), name="outer")
     source, target = converted(model, tmp_path)
-    body = [line for line in target.read_text().splitlines() if not line.startswith("#")]
-    assert body == [
+    assert body_of(target) == [
         "model: outer",
         "framework: keras",
         "inputs: {x: [16]}",
