@@ -40,11 +40,7 @@ def keras_module(program: Program) -> list[str]:
     """The body of the module after its header: imports and build_model()."""
     frozen = _Frozen()
     frozen.taken = {step.variable for step in program.steps} | {f"{step.variable}_layer" for step in program.steps}
-    if program.spec.functional:
-        body = _functional(program, frozen)  # frozen layers made among the calls, each before its use
-    else:
-        body = _sequential(program, frozen)
-        body = frozen.lines + body  # frozen layers made before the Sequential that holds them
+    body = _functional(program, frozen) if program.spec.functional else _sequential(program, frozen)
     lines = ["import keras", *_own_imports(program), "", "", "def build_model() -> keras.Model:"]
     lines.append(f'{INDENT}"""The model, as `shapecalc summarize` reads it."""')
     return lines + body
@@ -93,11 +89,11 @@ def _sequential(program: Program, frozen: _Frozen) -> list[str]:
         body.extend(written[1:])
         body[-1] += ","
     body += [f"{INDENT * 2}],", f"{INDENT * 2}name={string(program.analysis.model)},", f"{INDENT})"]
-    return body
+    return frozen.lines + body  # frozen layers are made before the Sequential that holds them
 
 
 def _functional(program: Program, frozen: _Frozen) -> list[str]:
-    body = frozen.lines  # frozen layers are made as they come, before the call that uses them
+    body = frozen.lines  # the same list: a frozen layer is made as it comes, before the call that uses it
     layer_variables: dict[str, str] = {}
     for step in program.steps:
         if step.layer is None:

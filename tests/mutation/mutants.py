@@ -142,7 +142,7 @@ MUTANTS: list[Mutant] = [
     Mutant("render.width-counts-characters", "shapecalc/textwidth.py",
            "    if text.isascii():\n        return len(text)", "    if True:\n        return len(text)", KERAS_SPECS),
     Mutant("export.functional-body-written-twice", "shapecalc/export/keras_code.py",
-           "    return lines + body", "    return lines + (frozen.lines if program.spec.functional else []) + body",
+           "    return lines + body", "    return lines + frozen.lines + body",
            ("tests/export/test_export.py", "-k", "unet_same")),
     Mutant("export.nested-input-written-as-a-layer", "shapecalc/export/keras_code.py",
            '    if getattr(layer, "model_input_of", None) is None:\n        return False',
